@@ -309,10 +309,14 @@ func (p *ListDevEnvironmentSessionsPaginator) fetch(ctx context.Context, optFns 
 	return nil
 }
 
-// requestSize is the maxResults to send: the page size, and under MaxItems
-// no more than the items still needed plus those the position skips.
+// requestSize is the maxResults to send: the page size (widened by the
+// items the position skips when they would fill the whole page), and under
+// MaxItems no more than the items still needed plus those skipped.
 func (p *ListDevEnvironmentSessionsPaginator) requestSize() int32 {
 	size := p.pageSize
+	if size > 0 && p.pos.Skip >= int(size) {
+		size = int32(min(p.pos.Skip+int(size), maxPageSize))
+	}
 	if p.options.MaxItems > 0 {
 		need := int64(p.options.MaxItems-p.delivered) + int64(p.pos.Skip)
 		if size == 0 || int64(size) > need {
