@@ -34,7 +34,7 @@ func TestEncodeMatchesBotocore(t *testing.T) {
 
 func TestEncodeUsesPythonJSONDialect(t *testing.T) {
 	cases := map[string]string{
-		"ключ-ü-😀-10":     `"\u043a\u043b\u044e\u0447-\u00fc-\ud83d\ude00-10"`,
+		"ключ-ü-😀-10":      `"\u043a\u043b\u044e\u0447-\u00fc-\ud83d\ude00-10"`,
 		"a\"b\\c":          `"a\"b\\c"`,
 		"\n\r\t\b\f":       `"\n\r\t\b\f"`,
 		"\x00\x1f\x7f":     `"\u0000\u001f\u007f"`,
