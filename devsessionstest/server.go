@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
@@ -104,6 +105,8 @@ type Server struct {
 	pageSize int
 	envs     map[environment][]types.DevEnvironmentSessionSummary
 
+	handshakes atomic.Int64
+
 	mu       sync.Mutex
 	faults   map[int]ServerFault
 	requests []ServerRequest
@@ -151,8 +154,12 @@ func NewServer(o ServerOptions) (*Server, error) {
 		writeError(w, http.StatusNotFound, "UnknownOperationException", "no operation at "+r.Method+" "+r.URL.Path)
 	})
 	s.hs = &http.Server{
-		Handler:           mux,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		Handler: mux,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12,
+			GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+				s.handshakes.Add(1)
+				return nil, nil
+			}},
 		TLSNextProto:      map[string]func(*http.Server, *tls.Conn, http.Handler){}, // HTTP/1.1 only
 		ErrorLog:          log.New(io.Discard, "", 0),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -181,6 +188,11 @@ func (s *Server) Requests() []ServerRequest {
 	defer s.mu.Unlock()
 	return append([]ServerRequest(nil), s.requests...)
 }
+
+// TLSHandshakes returns how many TLS handshakes clients have started, which
+// counts connection attempts that never became a request (an untrusted
+// certificate, say).
+func (s *Server) TLSHandshakes() int { return int(s.handshakes.Load()) }
 
 // HTTPClient returns an HTTP client that trusts the server's certificate.
 func (s *Server) HTTPClient() *http.Client {
