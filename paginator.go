@@ -43,6 +43,9 @@ type ListDevEnvironmentSessionsPaginator struct {
 	pending []types.DevEnvironmentSessionSummary           // its items still to deliver
 	cut     bool                                           // MaxItems cut the page before its end
 
+	ahead []*codecatalyst.ListDevEnvironmentSessionsOutput // pages prefetched after out, in order
+	src   func() error                                     // the running prefetcher's page source, if any
+
 	seed maphash.Seed
 	seen map[uint64]struct{} // fingerprints of the tokens this run has sent
 	dup  bool                // the fetched page's nextToken was already sent
@@ -103,6 +106,8 @@ func (p *ListDevEnvironmentSessionsPaginator) setup(params *codecatalyst.ListDev
 		return invalid("MaxItems must not be negative (0 means no cap), got %d", o.MaxItems)
 	case o.PageSize < 0 || o.PageSize > maxPageSize:
 		return invalid("PageSize must be between 1 and %d (0 means params.MaxResults), got %d", maxPageSize, o.PageSize)
+	case o.Prefetch < 0 || o.Prefetch > maxPrefetch:
+		return invalid("Prefetch must be between 0 and %d (0 means no prefetch), got %d", maxPrefetch, o.Prefetch)
 	case o.PageSize == 0 && params.MaxResults != nil && (*params.MaxResults < 1 || *params.MaxResults > maxPageSize):
 		return invalid("params.MaxResults must be between 1 and %d (nil means the service default), got %d", maxPageSize, *params.MaxResults)
 	}
@@ -155,6 +160,14 @@ func (p *ListDevEnvironmentSessionsPaginator) HasMorePages() bool {
 // are passed to the client on every request.
 func (p *ListDevEnvironmentSessionsPaginator) NextPage(ctx context.Context,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if p.src != nil { // called inside a prefetching loop: take its pages
+		return p.nextPage(p.src)
+	}
+	return p.nextPage(func() error { return p.fetch(ctx, optFns) })
+}
+
+// nextPage is NextPage with the page source given.
+func (p *ListDevEnvironmentSessionsPaginator) nextPage(fetch func() error) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
 	if p.err != nil {
 		p.errReported = true
 		return nil, p.err
@@ -163,7 +176,7 @@ func (p *ListDevEnvironmentSessionsPaginator) NextPage(ctx context.Context,
 		if p.stopped {
 			return nil, ErrNoMorePages
 		}
-		if err := p.fetch(ctx, optFns); err != nil {
+		if err := fetch(); err != nil {
 			return nil, err
 		}
 	}
@@ -173,9 +186,7 @@ func (p *ListDevEnvironmentSessionsPaginator) NextPage(ctx context.Context,
 		c.Items = p.pending
 		out = &c
 	}
-	p.delivered += int32(len(p.pending))
-	p.pos.Skip += len(p.pending)
-	p.finishPage()
+	p.deliverPage()
 	return out, nil
 }
 
@@ -203,8 +214,10 @@ func (p *ListDevEnvironmentSessionsPaginator) ResumeToken() string {
 func (p *ListDevEnvironmentSessionsPaginator) Pages(ctx context.Context,
 	optFns ...func(*codecatalyst.Options)) iter.Seq2[*codecatalyst.ListDevEnvironmentSessionsOutput, error] {
 	return func(yield func(*codecatalyst.ListDevEnvironmentSessionsOutput, error) bool) {
+		fetch, stop := p.fetcher(ctx, optFns)
+		defer stop()
 		for p.HasMorePages() {
-			out, err := p.NextPage(ctx, optFns...)
+			out, err := p.nextPage(fetch)
 			if !yield(out, err) || err != nil {
 				return
 			}
@@ -222,6 +235,8 @@ func (p *ListDevEnvironmentSessionsPaginator) Pages(ctx context.Context,
 func (p *ListDevEnvironmentSessionsPaginator) Items(ctx context.Context,
 	optFns ...func(*codecatalyst.Options)) iter.Seq2[types.DevEnvironmentSessionSummary, error] {
 	return func(yield func(types.DevEnvironmentSessionSummary, error) bool) {
+		fetch, stop := p.fetcher(ctx, optFns)
+		defer stop()
 		for p.HasMorePages() {
 			if p.out == nil {
 				if p.err != nil {
@@ -229,7 +244,7 @@ func (p *ListDevEnvironmentSessionsPaginator) Items(ctx context.Context,
 					yield(types.DevEnvironmentSessionSummary{}, p.err)
 					return
 				}
-				if err := p.fetch(ctx, optFns); err != nil {
+				if err := fetch(); err != nil {
 					yield(types.DevEnvironmentSessionSummary{}, err)
 					return
 				}
@@ -258,8 +273,10 @@ func (p *ListDevEnvironmentSessionsPaginator) Items(ctx context.Context,
 func (p *ListDevEnvironmentSessionsPaginator) Collect(ctx context.Context,
 	optFns ...func(*codecatalyst.Options)) ([]types.DevEnvironmentSessionSummary, error) {
 	var all []types.DevEnvironmentSessionSummary
+	fetch, stop := p.fetcher(ctx, optFns)
+	defer stop()
 	for p.HasMorePages() {
-		out, err := p.NextPage(ctx, optFns...)
+		out, err := p.nextPage(fetch)
 		if err != nil {
 			return all, err
 		}
@@ -274,11 +291,30 @@ type request struct {
 	size int32
 }
 
-// fetch requests the page at p.pos and buffers what this run delivers of it.
-// On error it changes no state.
+// fetch obtains the page at p.pos (from pages prefetched earlier, else with
+// a request) and buffers what this run delivers of it. On error it changes
+// no state.
 func (p *ListDevEnvironmentSessionsPaginator) fetch(ctx context.Context, optFns []func(*codecatalyst.Options)) error {
+	if len(p.ahead) > 0 {
+		out := p.ahead[0]
+		p.ahead[0] = nil
+		p.ahead = p.ahead[1:]
+		p.accept(out)
+		return nil
+	}
+	out, err := p.call(ctx, optFns)
+	if err != nil {
+		return err
+	}
+	p.accept(out)
+	return nil
+}
+
+// call sends the request for the page at p.pos. It changes no state.
+func (p *ListDevEnvironmentSessionsPaginator) call(ctx context.Context,
+	optFns []func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("devsessions: page %d not requested: %w", p.pages+1, err)
+		return nil, fmt.Errorf("devsessions: page %d not requested: %w", p.pages+1, err)
 	}
 	r := &request{in: p.params, size: p.requestSize()}
 	r.in.NextToken = p.pos.NextToken
@@ -287,11 +323,16 @@ func (p *ListDevEnvironmentSessionsPaginator) fetch(ctx context.Context, optFns 
 	}
 	out, err := p.client.ListDevEnvironmentSessions(ctx, &r.in, optFns...)
 	if err != nil {
-		return fmt.Errorf("devsessions: page %d: %w", p.pages+1, err)
+		return nil, fmt.Errorf("devsessions: page %d: %w", p.pages+1, err)
 	}
 	if out == nil {
-		return fmt.Errorf("devsessions: page %d: the client returned no output and no error", p.pages+1)
+		return nil, fmt.Errorf("devsessions: page %d: the client returned no output and no error", p.pages+1)
 	}
+	return out, nil
+}
+
+// accept buffers the part of out, the page at p.pos, that this run delivers.
+func (p *ListDevEnvironmentSessionsPaginator) accept(out *codecatalyst.ListDevEnvironmentSessionsOutput) {
 	p.pages++
 	if t := p.pos.NextToken; t != nil {
 		p.remember(*t)
@@ -306,7 +347,13 @@ func (p *ListDevEnvironmentSessionsPaginator) fetch(ctx context.Context, optFns 
 		}
 	}
 	p.out, p.pending = out, items
-	return nil
+}
+
+// deliverPage counts the rest of the buffered page as delivered.
+func (p *ListDevEnvironmentSessionsPaginator) deliverPage() {
+	p.delivered += int32(len(p.pending))
+	p.pos.Skip += len(p.pending)
+	p.finishPage()
 }
 
 // requestSize is the maxResults to send: the page size (widened by the

@@ -16,7 +16,7 @@ import (
 
 // TestResumeChainsLoseAndRepeatNothing runs thousands of random listings:
 // item counts, page sizes (changing between runs), caps, breaks out of
-// iterators, injected errors, empty pages and oversized pages, each resumed
+// iterators, prefetch, injected errors, empty pages and oversized pages, each resumed
 // from ResumeToken until it says nothing remains. The concatenation of what
 // every run delivered must be the full list, in order.
 func TestResumeChainsLoseAndRepeatNothing(t *testing.T) {
@@ -61,9 +61,11 @@ func resumeChain(t *testing.T, rng *rand.Rand, fake *devsessionstest.Client) (go
 		if rng.IntN(3) > 0 {
 			pageSize = int32(1 + rng.IntN(15))
 		}
-		p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(maxItems, pageSize, tok))
-		mode := rng.IntN(3)
-		log += fmt.Sprintf("\nrun %d: token %q max %d page %d mode %d", run, tok, maxItems, pageSize, mode)
+		prefetch := max(0, rng.IntN(6)-2)
+		p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(maxItems, pageSize, tok),
+			func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) { o.Prefetch = prefetch })
+		mode := rng.IntN(4)
+		log += fmt.Sprintf("\nrun %d: token %q max %d page %d prefetch %d mode %d", run, tok, maxItems, pageSize, prefetch, mode)
 		var runItems []types.DevEnvironmentSessionSummary
 		switch mode {
 		case 0: // page loop that gives up or retries on errors
@@ -97,6 +99,29 @@ func resumeChain(t *testing.T, rng *rand.Rand, fake *devsessionstest.Client) (go
 			}
 		case 2:
 			runItems, _ = p.Collect(t.Context())
+		case 3: // Pages with a break, then NextPage calls inside an Items loop
+			for out, err := range p.Pages(t.Context()) {
+				if err != nil {
+					break
+				}
+				runItems = append(runItems, out.Items...)
+				if rng.IntN(3) == 0 {
+					break
+				}
+			}
+			for it, err := range p.Items(t.Context()) {
+				if err != nil {
+					break
+				}
+				runItems = append(runItems, it)
+				if rng.IntN(4) == 0 {
+					out, err := p.NextPage(t.Context())
+					if err != nil {
+						break
+					}
+					runItems = append(runItems, out.Items...)
+				}
+			}
 		}
 		if maxItems > 0 && len(runItems) > int(maxItems) {
 			return got, log, fmt.Errorf("run %d delivered %d items over MaxItems %d", run, len(runItems), maxItems)

@@ -30,6 +30,15 @@ type ListDevEnvironmentSessionsPaginatorOptions struct {
 	// returns a nextToken already used in this run. When false (the default)
 	// the next NextPage returns an error matching ErrDuplicateToken.
 	StopOnDuplicateToken bool
+
+	// Prefetch is how many pages Pages, Items and Collect may request ahead
+	// of the caller, from one goroutine, while the caller works on the
+	// current page. 0 (the default) fetches on demand; at most 100.
+	// Prefetching changes no result: the requests, items, errors and
+	// ResumeToken are those of the same loop without it. Pages fetched but
+	// not yet delivered when a loop ends are kept for the paginator's next
+	// call, and the goroutine has exited before the loop returns.
+	Prefetch int
 }
 
 // Errors returned by the paginator. Match them with [errors.Is]; the text
