@@ -46,9 +46,12 @@ type ListDevEnvironmentSessionsPaginator struct {
 	ahead []*codecatalyst.ListDevEnvironmentSessionsOutput // pages prefetched after out, in order
 	src   func() error                                     // the running prefetcher's page source, if any
 
-	seed maphash.Seed
-	seen map[uint64]struct{} // fingerprints of the tokens this run has sent
-	dup  bool                // the fetched page's nextToken was already sent
+	seed      maphash.Seed
+	seen      fingerprints // of the tokens this run has sent
+	dup       bool         // the fetched page's nextToken was already sent
+	nextHash  uint64       // fingerprint of the fetched page's nextToken
+	posHash   uint64       // fingerprint of pos.NextToken, when posHashed
+	posHashed bool
 }
 
 // NewListDevEnvironmentSessionsPaginator returns a paginator over the
@@ -335,9 +338,16 @@ func (p *ListDevEnvironmentSessionsPaginator) call(ctx context.Context,
 func (p *ListDevEnvironmentSessionsPaginator) accept(out *codecatalyst.ListDevEnvironmentSessionsOutput) {
 	p.pages++
 	if t := p.pos.NextToken; t != nil {
-		p.remember(*t)
+		if !p.posHashed {
+			p.posHash = maphash.String(p.seed, *t)
+		}
+		p.seen.add(p.posHash)
 	}
-	p.dup = out.NextToken != nil && *out.NextToken != "" && p.used(*out.NextToken)
+	p.dup = false
+	if t := out.NextToken; t != nil && *t != "" {
+		p.nextHash = maphash.String(p.seed, *t)
+		p.dup = p.seen.has(p.nextHash)
+	}
 	items := out.Items
 	items = items[min(p.pos.Skip, len(items)):]
 	p.cut = false
@@ -385,6 +395,7 @@ func (p *ListDevEnvironmentSessionsPaginator) finishPage() {
 	// Every item of the page is now behind the position; a skip longer than
 	// the page carries over to the next one.
 	p.pos = token.Position{NextToken: out.NextToken, Skip: max(p.pos.Skip-len(out.Items), 0)}
+	p.posHash, p.posHashed = p.nextHash, true
 	switch {
 	case out.NextToken == nil || *out.NextToken == "":
 		p.pos, p.stopped, p.end = token.Position{}, true, true
@@ -396,16 +407,4 @@ func (p *ListDevEnvironmentSessionsPaginator) finishPage() {
 		p.stopped = true
 		p.err = fmt.Errorf("%w: page %d's nextToken was already sent in this run", ErrDuplicateToken, p.pages)
 	}
-}
-
-func (p *ListDevEnvironmentSessionsPaginator) remember(t string) {
-	if p.seen == nil {
-		p.seen = make(map[uint64]struct{})
-	}
-	p.seen[maphash.String(p.seed, t)] = struct{}{}
-}
-
-func (p *ListDevEnvironmentSessionsPaginator) used(t string) bool {
-	_, ok := p.seen[maphash.String(p.seed, t)]
-	return ok
 }

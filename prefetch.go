@@ -2,7 +2,6 @@ package devsessions
 
 import (
 	"context"
-	"maps"
 
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 )
@@ -100,7 +99,7 @@ func (p *ListDevEnvironmentSessionsPaginator) fetcher(ctx context.Context,
 // goroutine to continue from. It shares nothing mutable with p.
 func (p *ListDevEnvironmentSessionsPaginator) shadow() *ListDevEnvironmentSessionsPaginator {
 	s := *p
-	s.seen = maps.Clone(p.seen)
+	s.seen = p.seen.clone()
 	s.ahead, s.src = nil, nil
 	if s.out != nil {
 		s.deliverPage()

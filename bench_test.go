@@ -1,0 +1,259 @@
+package devsessions_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+
+	"github.com/codecatalyst-contrib/devsessions"
+	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
+)
+
+// pagedClient serves total items from pre-built pages and allocates nothing
+// per call, so that a benchmark measures the paginator, not the fake. Its
+// token is the index of the next page.
+type pagedClient struct {
+	pageSize int32
+	pages    []*codecatalyst.ListDevEnvironmentSessionsOutput
+}
+
+func newPagedClient(total int, pageSize int32) *pagedClient {
+	items := devsessionstest.Sessions(total)
+	c := &pagedClient{pageSize: pageSize}
+	for i := 0; i*int(pageSize) < total; i++ {
+		out := &codecatalyst.ListDevEnvironmentSessionsOutput{Items: items[i*int(pageSize) : min((i+1)*int(pageSize), total)]}
+		if (i+1)*int(pageSize) < total {
+			out.NextToken = aws.String(strconv.Itoa(i + 1))
+		}
+		c.pages = append(c.pages, out)
+	}
+	return c
+}
+
+func (c *pagedClient) ListDevEnvironmentSessions(_ context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if in.MaxResults == nil || *in.MaxResults != c.pageSize {
+		return nil, fmt.Errorf("maxResults %v, want %d", in.MaxResults, c.pageSize)
+	}
+	i := 0
+	if in.NextToken != nil {
+		i, _ = strconv.Atoi(*in.NextToken)
+	}
+	return c.pages[i], nil
+}
+
+// perPage runs loop (one full traversal per call) under b.Loop and reports
+// time, allocations and bytes per page.
+func perPage(b *testing.B, pages int, loop func() int) {
+	b.Helper()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	n := 0
+	for b.Loop() {
+		if got := loop(); got != pages {
+			b.Fatalf("traversed %d pages, want %d", got, pages)
+		}
+		n++
+	}
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	total := float64(n * pages)
+	b.ReportMetric(float64(elapsed.Nanoseconds())/total, "ns/page")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/total, "allocs/page")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/total, "B/page")
+}
+
+const benchItems = 12000
+
+// BenchmarkPage compares the cost per page of the SDK's generated paginator
+// with ours: with no options, with MaxItems, and resuming from a token.
+func BenchmarkPage(b *testing.B) {
+	ctx := context.Background()
+	for _, size := range []int32{1, 50, 200} {
+		client := newPagedClient(benchItems, size)
+		pages := len(client.pages)
+		in := input()
+		resumeIn := input()
+		resumeIn.NextToken = aws.String("1")
+		resumeToken := b64(`{"nextToken": "1"}`)
+		b.Run(fmt.Sprintf("size=%d/sdk", size), func(b *testing.B) {
+			perPage(b, pages, func() int {
+				p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, in,
+					func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = size })
+				return sdkLoop(b, ctx, p)
+			})
+		})
+		b.Run(fmt.Sprintf("size=%d/ours", size), func(b *testing.B) {
+			perPage(b, pages, func() int {
+				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, size, "")))
+			})
+		})
+		b.Run(fmt.Sprintf("size=%d/ours-maxitems", size), func(b *testing.B) {
+			perPage(b, pages, func() int {
+				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(benchItems, size, "")))
+			})
+		})
+		b.Run(fmt.Sprintf("size=%d/sdk-resume", size), func(b *testing.B) {
+			perPage(b, pages-1, func() int {
+				p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, resumeIn,
+					func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = size })
+				return sdkLoop(b, ctx, p)
+			})
+		})
+		b.Run(fmt.Sprintf("size=%d/ours-resume", size), func(b *testing.B) {
+			perPage(b, pages-1, func() int {
+				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, size, resumeToken)))
+			})
+		})
+	}
+}
+
+func sdkLoop(b *testing.B, ctx context.Context, p *codecatalyst.ListDevEnvironmentSessionsPaginator) int {
+	n := 0
+	for p.HasMorePages() {
+		if _, err := p.NextPage(ctx); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	return n
+}
+
+func oursLoop(b *testing.B, ctx context.Context, p *devsessions.ListDevEnvironmentSessionsPaginator) int {
+	n := 0
+	for p.HasMorePages() {
+		if _, err := p.NextPage(ctx); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	return n
+}
+
+// BenchmarkItem compares walking items: the SDK's page loop with a range
+// over each page, and our Items iterator.
+func BenchmarkItem(b *testing.B) {
+	ctx := context.Background()
+	client := newPagedClient(benchItems, 200)
+	in := input()
+	perItem := func(b *testing.B, walk func() int) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		n := 0
+		for b.Loop() {
+			if got := walk(); got != benchItems {
+				b.Fatalf("walked %d items", got)
+			}
+			n++
+		}
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*benchItems), "ns/item")
+		b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n*benchItems), "allocs/item")
+	}
+	b.Run("sdk", func(b *testing.B) {
+		perItem(b, func() int {
+			p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, in,
+				func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = 200 })
+			n := 0
+			for p.HasMorePages() {
+				out, err := p.NextPage(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for range out.Items {
+					n++
+				}
+			}
+			return n
+		})
+	})
+	b.Run("ours", func(b *testing.B) {
+		perItem(b, func() int {
+			n := 0
+			for _, err := range devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, 200, "")).Items(ctx) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			return n
+		})
+	})
+}
+
+// BenchmarkCollect compares gathering 100,000 items: the SDK's page loop
+// appending to a slice, and our Collect.
+func BenchmarkCollect(b *testing.B) {
+	ctx := context.Background()
+	const total = 100000
+	client := newPagedClient(total, 200)
+	in := input()
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, in,
+				func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = 200 })
+			var all []types.DevEnvironmentSessionSummary
+			for p.HasMorePages() {
+				out, err := p.NextPage(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				all = append(all, out.Items...)
+			}
+			if len(all) != total {
+				b.Fatal(len(all))
+			}
+		}
+	})
+	b.Run("ours", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			all, err := devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, 200, "")).Collect(ctx)
+			if err != nil || len(all) != total {
+				b.Fatal(err, len(all))
+			}
+		}
+	})
+}
+
+// BenchmarkPrefetch lists 50 pages from a client that takes 20 ms a request
+// while the caller spends 20 ms on each page, without and with Prefetch,
+// and reports how many times faster prefetch is (2 is the ideal).
+func BenchmarkPrefetch(b *testing.B) {
+	const pages, latency = 50, 20 * time.Millisecond
+	walk := func(prefetch int) time.Duration {
+		client := devsessionstest.NewClient(devsessionstest.Sessions(pages * 10))
+		client.Latency = latency
+		p := devsessions.NewListDevEnvironmentSessionsPaginator(client, input(), opts(0, 10, ""), withPrefetch(prefetch))
+		start := time.Now()
+		n := 0
+		for _, err := range p.Pages(context.Background()) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			time.Sleep(latency) // the caller's work on the page
+			n++
+		}
+		if n != pages {
+			b.Fatalf("%d pages", n)
+		}
+		return time.Since(start)
+	}
+	var without, with time.Duration
+	for b.Loop() {
+		without += walk(0)
+		with += walk(1)
+	}
+	b.ReportMetric(float64(without)/float64(with), "speedup")
+	b.ReportMetric(float64(without.Milliseconds())/float64(b.N), "ms-without")
+	b.ReportMetric(float64(with.Milliseconds())/float64(b.N), "ms-with")
+}
