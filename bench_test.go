@@ -168,7 +168,10 @@ func BenchmarkItem(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				for range out.Items {
+				for _, it := range out.Items {
+					if it.Id == nil {
+						b.Fatal("no id")
+					}
 					n++
 				}
 			}
@@ -178,8 +181,8 @@ func BenchmarkItem(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
 		perItem(b, func() int {
 			n := 0
-			for _, err := range devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, 200, "")).Items(ctx) {
-				if err != nil {
+			for it, err := range devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, 200, "")).Items(ctx) {
+				if err != nil || it.Id == nil {
 					b.Fatal(err)
 				}
 				n++

@@ -252,19 +252,27 @@ func (p *ListDevEnvironmentSessionsPaginator) Items(ctx context.Context,
 					return
 				}
 			}
-			if len(p.pending) == 0 {
+			// Deliver the page item by item; the state moves past each
+			// item before it is yielded, so a break leaves it exact.
+			out, items := p.out, p.pending
+			last := len(items) - 1
+			if last < 0 {
 				p.finishPage()
 				continue
 			}
-			it := p.pending[0]
-			p.pending = p.pending[1:]
-			p.delivered++
-			p.pos.Skip++
-			if len(p.pending) == 0 {
-				p.finishPage()
-			}
-			if !yield(it, nil) {
-				return
+			for i := range items {
+				p.pending = items[i+1:]
+				p.delivered++
+				p.pos.Skip++
+				if i == last {
+					p.finishPage()
+				}
+				if !yield(items[i], nil) {
+					return
+				}
+				if p.out != out || len(p.pending) != last-i {
+					break // the loop body moved the paginator (NextPage, say)
+				}
 			}
 		}
 	}
