@@ -84,31 +84,31 @@ func BenchmarkPage(b *testing.B) {
 		resumeIn := input()
 		resumeIn.NextToken = aws.String("1")
 		resumeToken := b64(`{"nextToken": "1"}`)
-		b.Run(fmt.Sprintf("size=%d/sdk", size), func(b *testing.B) {
+		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=sdk", size), func(b *testing.B) {
 			perPage(b, pages, func() int {
 				p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, in,
 					func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = size })
 				return sdkLoop(b, ctx, p)
 			})
 		})
-		b.Run(fmt.Sprintf("size=%d/ours", size), func(b *testing.B) {
+		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=ours", size), func(b *testing.B) {
 			perPage(b, pages, func() int {
 				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, size, "")))
 			})
 		})
-		b.Run(fmt.Sprintf("size=%d/ours-maxitems", size), func(b *testing.B) {
+		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=ours-maxitems", size), func(b *testing.B) {
 			perPage(b, pages, func() int {
 				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(benchItems, size, "")))
 			})
 		})
-		b.Run(fmt.Sprintf("size=%d/sdk-resume", size), func(b *testing.B) {
+		b.Run(fmt.Sprintf("size=%d/mode=resume/impl=sdk", size), func(b *testing.B) {
 			perPage(b, pages-1, func() int {
 				p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, resumeIn,
 					func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = size })
 				return sdkLoop(b, ctx, p)
 			})
 		})
-		b.Run(fmt.Sprintf("size=%d/ours-resume", size), func(b *testing.B) {
+		b.Run(fmt.Sprintf("size=%d/mode=resume/impl=ours", size), func(b *testing.B) {
 			perPage(b, pages-1, func() int {
 				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, size, resumeToken)))
 			})
@@ -158,7 +158,7 @@ func BenchmarkItem(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*benchItems), "ns/item")
 		b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n*benchItems), "allocs/item")
 	}
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		perItem(b, func() int {
 			p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, in,
 				func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = 200 })
@@ -178,7 +178,7 @@ func BenchmarkItem(b *testing.B) {
 			return n
 		})
 	})
-	b.Run("ours", func(b *testing.B) {
+	b.Run("impl=ours", func(b *testing.B) {
 		perItem(b, func() int {
 			n := 0
 			for it, err := range devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, 200, "")).Items(ctx) {
@@ -199,7 +199,7 @@ func BenchmarkCollect(b *testing.B) {
 	const total = 100000
 	client := newPagedClient(total, 200)
 	in := input()
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, in,
@@ -217,7 +217,7 @@ func BenchmarkCollect(b *testing.B) {
 			}
 		}
 	})
-	b.Run("ours", func(b *testing.B) {
+	b.Run("impl=ours", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			all, err := devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, 200, "")).Collect(ctx)

@@ -22,8 +22,10 @@ const maxPageSize = 200
 // or error it hands out moves that position exactly past what was handed
 // out, and [ListDevEnvironmentSessionsPaginator.ResumeToken] encodes it.
 //
-// A paginator is not safe for concurrent use. It holds at most one fetched
-// page; it never fetches a page twice in one run.
+// A paginator is not safe for concurrent use. Without Prefetch it holds at
+// most one fetched page; it never requests a page twice in one run unless a
+// request failed. To detect repeated tokens it keeps a 64-bit fingerprint of
+// every token it sends (16 to 32 bytes a page).
 type ListDevEnvironmentSessionsPaginator struct {
 	client   ListDevEnvironmentSessionsAPIClient
 	params   codecatalyst.ListDevEnvironmentSessionsInput // private copy, MaxResults and NextToken cleared
