@@ -97,7 +97,7 @@ func liveHeap() uint64 {
 }
 
 // Streaming a million items through Items keeps the live heap flat: what
-// grows is one 64-bit fingerprint a page (16 to 32 bytes with the table).
+// grows is one 64-bit fingerprint a page (16 to 64 bytes with the table).
 func TestItemsStreamingKeepsTheHeapFlat(t *testing.T) {
 	const total, pageSize = 1_000_000, 200
 	client := &streamClient{total: total, template: devsessionstest.Sessions(pageSize)}

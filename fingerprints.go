@@ -47,7 +47,7 @@ func (f *fingerprints) has(h uint64) bool {
 // grow doubles the table (32 slots at first).
 func (f *fingerprints) grow() {
 	old := f.slots
-	f.slots = make([]uint64, max(32, 2*len(old)))
+	f.slots = make([]uint64, max(128, 4*len(old)))
 	mask := uint64(len(f.slots) - 1)
 	for _, h := range old {
 		if h == 0 {

@@ -25,7 +25,7 @@ const maxPageSize = 200
 // A paginator is not safe for concurrent use. Without Prefetch it holds at
 // most one fetched page; it never requests a page twice in one run unless a
 // request failed. To detect repeated tokens it keeps a 64-bit fingerprint of
-// every token it sends (16 to 32 bytes a page).
+// every token it sends (16 to 64 bytes a page).
 type ListDevEnvironmentSessionsPaginator struct {
 	client   ListDevEnvironmentSessionsAPIClient
 	params   codecatalyst.ListDevEnvironmentSessionsInput // private copy, MaxResults and NextToken cleared
@@ -47,6 +47,7 @@ type ListDevEnvironmentSessionsPaginator struct {
 
 	ahead []*codecatalyst.ListDevEnvironmentSessionsOutput // pages prefetched after out, in order
 	src   func() error                                     // the running prefetcher's page source, if any
+	reqs  []request                                        // fresh inputs for the next requests
 
 	seed      maphash.Seed
 	seen      fingerprints // of the tokens this run has sent
@@ -329,7 +330,12 @@ func (p *ListDevEnvironmentSessionsPaginator) call(ctx context.Context,
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("devsessions: page %d not requested: %w", p.pages+1, err)
 	}
-	r := &request{in: p.params, size: p.requestSize()}
+	if len(p.reqs) == 0 { // allocate inputs 8 at a time; each is used once
+		p.reqs = make([]request, min(8, p.pages+1))
+	}
+	r := &p.reqs[0]
+	p.reqs = p.reqs[1:]
+	*r = request{in: p.params, size: p.requestSize()}
 	r.in.NextToken = p.pos.NextToken
 	if r.size > 0 {
 		r.in.MaxResults = &r.size
