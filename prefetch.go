@@ -100,7 +100,7 @@ func (p *ListDevEnvironmentSessionsPaginator) fetcher(ctx context.Context,
 func (p *ListDevEnvironmentSessionsPaginator) shadow() *ListDevEnvironmentSessionsPaginator {
 	s := *p
 	s.seen = p.seen.clone()
-	s.ahead, s.src = nil, nil
+	s.ahead, s.src, s.reqs = nil, nil, nil
 	if s.out != nil {
 		s.deliverPage()
 	}
