@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -554,4 +555,41 @@ func TestOddPagesAndInputs(t *testing.T) {
 		assert.Equal(t, span(0, 9), got)
 		assert.Equal(t, 3, fake.Calls())
 	})
+}
+
+// retainingClient keeps every input it was given, with a snapshot of it.
+type retainingClient struct {
+	devsessions.ListDevEnvironmentSessionsAPIClient
+	inputs    []*codecatalyst.ListDevEnvironmentSessionsInput
+	snapshots []string
+}
+
+func (r *retainingClient) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	r.inputs = append(r.inputs, in)
+	r.snapshots = append(r.snapshots, describeInput(in))
+	return r.ListDevEnvironmentSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+func describeInput(in *codecatalyst.ListDevEnvironmentSessionsInput) string {
+	return aws.ToString(in.SpaceName) + "|" + aws.ToString(in.NextToken) + "|" + strconv.Itoa(int(aws.ToInt32(in.MaxResults)))
+}
+
+// A client may keep the input it was given (a mock recording its calls):
+// the paginator never changes an input after passing it.
+func TestInputsAreNeverReused(t *testing.T) {
+	for _, prefetch := range []int{0, 2} {
+		rec := &retainingClient{ListDevEnvironmentSessionsAPIClient: devsessionstest.NewClient(devsessionstest.Sessions(60))}
+		p := devsessions.NewListDevEnvironmentSessionsPaginator(rec, input(), opts(45, 2, ""),
+			func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) { o.Prefetch = prefetch })
+		_, err := p.Collect(t.Context())
+		require.NoError(t, err)
+		require.Len(t, rec.inputs, 23)
+		for i, in := range rec.inputs {
+			assert.Equal(t, rec.snapshots[i], describeInput(in), "input %d changed after the call", i)
+			for j := range i {
+				assert.NotSame(t, rec.inputs[j], in)
+			}
+		}
+	}
 }
