@@ -88,46 +88,42 @@ func BenchmarkPage(b *testing.B) {
 			perPage(b, pages, func() int {
 				p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, in,
 					func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = size })
-				return sdkLoop(b, ctx, p)
+				return countPages(b, ctx, p)
 			})
 		})
 		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=ours", size), func(b *testing.B) {
 			perPage(b, pages, func() int {
-				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, size, "")))
+				return countPages(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, size, "")))
 			})
 		})
 		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=ours-maxitems", size), func(b *testing.B) {
 			perPage(b, pages, func() int {
-				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(benchItems, size, "")))
+				return countPages(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(benchItems, size, "")))
 			})
 		})
 		b.Run(fmt.Sprintf("size=%d/mode=resume/impl=sdk", size), func(b *testing.B) {
 			perPage(b, pages-1, func() int {
 				p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, resumeIn,
 					func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = size })
-				return sdkLoop(b, ctx, p)
+				return countPages(b, ctx, p)
 			})
 		})
 		b.Run(fmt.Sprintf("size=%d/mode=resume/impl=ours", size), func(b *testing.B) {
 			perPage(b, pages-1, func() int {
-				return oursLoop(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, size, resumeToken)))
+				return countPages(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, size, resumeToken)))
 			})
 		})
 	}
 }
 
-func sdkLoop(b *testing.B, ctx context.Context, p *codecatalyst.ListDevEnvironmentSessionsPaginator) int {
-	n := 0
-	for p.HasMorePages() {
-		if _, err := p.NextPage(ctx); err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	return n
+// pager is what both paginators offer.
+type pager interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error)
 }
 
-func oursLoop(b *testing.B, ctx context.Context, p *devsessions.ListDevEnvironmentSessionsPaginator) int {
+// countPages runs the page loop to the end and counts the pages.
+func countPages(b *testing.B, ctx context.Context, p pager) int {
 	n := 0
 	for p.HasMorePages() {
 		if _, err := p.NextPage(ctx); err != nil {

@@ -376,16 +376,9 @@ func TestDuplicateTokens(t *testing.T) {
 			fake.Script(call, devsessionstest.Fault{NextToken: aws.String("tok-2")})
 		}
 		p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(0, 2, ""))
-		var got []string
-		var err error
-		for it, e := range p.Items(t.Context()) {
-			if e != nil {
-				err = e
-				continue
-			}
-			got = append(got, aws.ToString(it.Id))
-		}
-		require.ErrorIs(t, err, devsessions.ErrDuplicateToken)
+		got, errs := drain(t.Context(), p)
+		require.Len(t, errs, 1)
+		require.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
 		assert.Equal(t, span(0, 4), got, "every item before the error is delivered once")
 		assert.Equal(t, 2, fake.Calls())
 	})
@@ -420,15 +413,7 @@ func TestErrorsLoseNothing(t *testing.T) {
 		fake := devsessionstest.NewClient(devsessionstest.Sessions(7))
 		fake.Script(2, devsessionstest.Fault{Err: boom})
 		p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(0, 3, ""))
-		var got []string
-		var errs []error
-		for it, err := range p.Items(t.Context()) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			got = append(got, aws.ToString(it.Id))
-		}
+		got, errs := drain(t.Context(), p)
 		assert.Equal(t, span(0, 3), got)
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], boom)

@@ -93,15 +93,7 @@ func TestPrefetchErrorComesAfterEveryItemBeforeIt(t *testing.T) {
 	fake := devsessionstest.NewClient(devsessionstest.Sessions(20))
 	fake.Script(3, devsessionstest.Fault{Err: boom})
 	p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(0, 4, ""), withPrefetch(2))
-	var got []string
-	var errs []error
-	for it, err := range p.Items(t.Context()) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		got = append(got, aws.ToString(it.Id))
-	}
+	got, errs := drain(t.Context(), p)
 	assert.Equal(t, span(0, 8), got)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], boom)
