@@ -125,3 +125,41 @@ func ExampleErrDuplicateToken() {
 	// Output:
 	// stopped after 4 sessions: devsessions: the service repeated a next token: page 2's nextToken was already sent in this run
 }
+
+// Pages walks whole pages; with Prefetch the next pages are requested while
+// the loop body works, and the results are the same as without.
+func ExampleListDevEnvironmentSessionsPaginator_Pages() {
+	client := devsessionstest.NewClient(devsessionstest.Sessions(7))
+	p := devsessions.NewListDevEnvironmentSessionsPaginator(client, demoInput(),
+		func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) {
+			o.PageSize = 3
+			o.Prefetch = 2
+		})
+	for page, err := range p.Pages(context.Background()) {
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Println(len(page.Items), "sessions, first", aws.ToString(page.Items[0].Id))
+	}
+	// Output:
+	// 3 sessions, first sess-0000
+	// 3 sessions, first sess-0003
+	// 1 sessions, first sess-0006
+}
+
+// With StopOnDuplicateToken a repeated token ends paging quietly after the
+// page that carried it.
+func ExampleListDevEnvironmentSessionsPaginatorOptions_stopOnDuplicateToken() {
+	client := devsessionstest.NewClient(devsessionstest.Sessions(10))
+	client.Script(3, devsessionstest.Fault{NextToken: aws.String("tok-2")}) // a cycle back to page 2
+	p := devsessions.NewListDevEnvironmentSessionsPaginator(client, demoInput(),
+		func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) {
+			o.PageSize = 2
+			o.StopOnDuplicateToken = true
+		})
+	sessions, err := p.Collect(context.Background())
+	fmt.Println(len(sessions), "sessions, error:", err, "more:", p.HasMorePages())
+	// Output:
+	// 6 sessions, error: <nil> more: false
+}

@@ -68,3 +68,34 @@ func ExampleFault() {
 	// 4 items, next "tok-4"
 	// 2 items, next ""
 }
+
+// Server runs a local HTTPS CodeCatalyst endpoint; its Client is the real
+// SDK client, with bearer token, retries and typed errors, pointed at it.
+func ExampleServer() {
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Sessions: devsessionstest.Sessions(5)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+
+	p := devsessions.NewListDevEnvironmentSessionsPaginator(srv.Client(), &codecatalyst.ListDevEnvironmentSessionsInput{
+		SpaceName:        aws.String(devsessionstest.DemoSpace),
+		ProjectName:      aws.String(devsessionstest.DemoProject),
+		DevEnvironmentId: aws.String(devsessionstest.DemoDevEnvironment),
+	}, func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) { o.MaxItems = 3 })
+	sessions, err := p.Collect(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range sessions {
+		fmt.Println(aws.ToString(s.Id))
+	}
+	fmt.Println("requests:", len(srv.Requests()), "resume token set:", p.ResumeToken() != "")
+	// Output:
+	// sess-0000
+	// sess-0001
+	// sess-0002
+	// requests: 1 resume token set: true
+}
