@@ -37,17 +37,17 @@ func TestPrefetchSendsTheSameRequests(t *testing.T) {
 	for _, tc := range cases {
 		for _, prefetch := range []int{1, 3} {
 			t.Run(tc.name, func(t *testing.T) {
-				run := func(prefetch int) ([]string, error, []devsessionstest.Request, string) {
+				run := func(prefetch int) ([]string, []devsessionstest.Request, string, error) {
 					fake := devsessionstest.NewClient(devsessionstest.Sessions(tc.n))
 					for call, f := range tc.faults {
 						fake.Script(call, f)
 					}
 					p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(tc.maxItems, tc.pageSize, ""), withPrefetch(prefetch))
 					items, err := p.Collect(t.Context())
-					return ids(items), err, fake.Requests(), p.ResumeToken()
+					return ids(items), fake.Requests(), p.ResumeToken(), err
 				}
-				wantItems, wantErr, wantReqs, wantTok := run(0)
-				items, err, reqs, tok := run(prefetch)
+				wantItems, wantReqs, wantTok, wantErr := run(0)
+				items, reqs, tok, err := run(prefetch)
 				assert.Equal(t, wantItems, items)
 				assert.Equal(t, wantErr, err)
 				assert.Equal(t, wantReqs, reqs)
