@@ -61,7 +61,11 @@ func TestBotocoreCasesAreCurrent(t *testing.T) {
 	require.NoError(t, err, stderr.String())
 	committed, err := os.ReadFile("testdata/botocore_cases.json")
 	require.NoError(t, err)
-	assert.True(t, bytes.Equal(committed, out), "testdata/botocore_cases.json is stale: regenerate it with python3 testdata/botocore_cases.py")
+	// The first line names the botocore version; a new version that pages
+	// the same way is not a failure.
+	_, committedCases, _ := bytes.Cut(committed, []byte("\n"))
+	_, currentCases, _ := bytes.Cut(out, []byte("\n"))
+	assert.True(t, bytes.Equal(committedCases, currentCases), "testdata/botocore_cases.json is stale: regenerate it with python3 testdata/botocore_cases.py")
 }
 
 // hasAmount reports whether a botocore token points inside a page.
