@@ -7,6 +7,7 @@
 package token
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -102,8 +103,14 @@ func Decode(s string) (Position, error) {
 	if s == "" {
 		return Position{}, errors.New("empty")
 	}
-	if obj, ok := decodeObject(s); ok {
-		return fromObject(obj)
+	raw, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err == nil {
+		if p, ok := decodeBotocore(raw); ok {
+			return p, nil
+		}
+		if obj, ok := decodeObject(raw); ok {
+			return fromObject(obj)
+		}
 	}
 	parts := strings.Split(s, "___")
 	switch {
@@ -122,10 +129,63 @@ func Decode(s string) (Position, error) {
 	return serviceToken(s, 0)
 }
 
-// decodeObject reports whether s is standard padded base64 of a JSON object.
-func decodeObject(s string) (map[string]json.RawMessage, bool) {
-	raw, err := base64.StdEncoding.Strict().DecodeString(s)
-	if err != nil || !utf8.Valid(raw) {
+// decodeBotocore parses, without allocating, the exact JSON that Encode and
+// botocore write when the token needs no escapes:
+// {"nextToken": "T"} or {"nextToken": null}, optionally followed by
+// , "boto_truncate_amount": N. Anything else is left to the general path.
+func decodeBotocore(raw []byte) (Position, bool) {
+	var p Position
+	rest, ok := bytes.CutPrefix(raw, []byte(`{"nextToken": `))
+	if !ok {
+		return p, false
+	}
+	if after, ok := bytes.CutPrefix(rest, []byte("null")); ok {
+		rest = after
+	} else {
+		if len(rest) == 0 || rest[0] != '"' {
+			return p, false
+		}
+		end := bytes.IndexByte(rest[1:], '"')
+		if end < 0 {
+			return p, false
+		}
+		t := rest[1 : 1+end]
+		for _, c := range t {
+			if c < 0x20 || c > 0x7e || c == '\\' {
+				return p, false // escapes and non-ASCII take the general path
+			}
+		}
+		if len(t) == 0 || len(t) > MaxServiceToken {
+			return p, false
+		}
+		tok := string(t)
+		p.NextToken = &tok
+		rest = rest[2+end:]
+	}
+	if after, ok := bytes.CutPrefix(rest, []byte(`, "boto_truncate_amount": `)); ok {
+		digits := after[:len(after)-1]
+		if len(after) == 0 || after[len(after)-1] != '}' || len(digits) == 0 || len(digits) > 10 {
+			return Position{}, false
+		}
+		n := 0
+		for _, c := range digits {
+			if c < '0' || c > '9' {
+				return Position{}, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		if n > MaxAmount || (len(digits) > 1 && digits[0] == '0') {
+			return Position{}, false
+		}
+		p.Skip = n
+		return p, true
+	}
+	return p, string(rest) == "}"
+}
+
+// decodeObject reports whether raw is a JSON object.
+func decodeObject(raw []byte) (map[string]json.RawMessage, bool) {
+	if !utf8.Valid(raw) {
 		return nil, false
 	}
 	var obj map[string]json.RawMessage

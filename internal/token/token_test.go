@@ -68,6 +68,8 @@ func TestDecode(t *testing.T) {
 		{"raw with one separator and no number", "A___x", Position{NextToken: ptr("A___x")}},
 		{"unpadded base64 is a raw token", strings.TrimRight(b64(`{"nextToken": "AB"}`), "="), Position{NextToken: ptr(strings.TrimRight(b64(`{"nextToken": "AB"}`), "="))}},
 		{"base64 of a JSON list is a raw token", "WzFd", Position{NextToken: ptr("WzFd")}},
+		{"invalid JSON (a leading zero) is a raw token, as in botocore", b64(`{"nextToken": "A", "boto_truncate_amount": 07}`),
+			Position{NextToken: ptr(b64(`{"nextToken": "A", "boto_truncate_amount": 07}`))}},
 		{"surrounding white space", "\t" + b64(`{"nextToken": "A"}`) + "\r\n", Position{NextToken: ptr("A")}},
 	}
 	for _, tc := range cases {
@@ -101,6 +103,18 @@ func FuzzDecode(f *testing.F) {
 		if p.Skip < 0 || p.Skip > MaxAmount {
 			t.Fatalf("accepted amount %d", p.Skip)
 		}
+		if raw, err := base64.StdEncoding.Strict().DecodeString(strings.TrimSpace(s)); err == nil {
+			if fast, ok := decodeBotocore(raw); ok {
+				obj, isObj := decodeObject(raw)
+				if !isObj {
+					t.Fatalf("the fast path accepted %q, which is no JSON object", raw)
+				}
+				slow, err := fromObject(obj)
+				if err != nil || !equal(fast, slow) {
+					t.Fatalf("fast path %+v, general path %+v, %v for %q", fast, slow, err, raw)
+				}
+			}
+		}
 		enc := Encode(p)
 		if len(enc) > 8*MaxServiceToken+128 {
 			t.Fatalf("encoding grew to %d bytes", len(enc))
@@ -123,4 +137,14 @@ func equal(a, b Position) bool {
 		return false
 	}
 	return a.NextToken == nil || *a.NextToken == *b.NextToken
+}
+
+// BenchmarkDecode measures resuming from a token the AWS CLI printed.
+func BenchmarkDecode(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode("eyJuZXh0VG9rZW4iOiAidG9rLTI1IiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogNX0="); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
