@@ -163,10 +163,10 @@ func decodeBotocore(raw []byte) (Position, bool) {
 		rest = rest[2+end:]
 	}
 	if after, ok := bytes.CutPrefix(rest, []byte(`, "boto_truncate_amount": `)); ok {
-		digits := after[:len(after)-1]
-		if len(after) == 0 || after[len(after)-1] != '}' || len(digits) == 0 || len(digits) > 10 {
+		if len(after) < 2 || after[len(after)-1] != '}' || len(after) > 11 {
 			return Position{}, false
 		}
+		digits := after[:len(after)-1]
 		n := 0
 		for _, c := range digits {
 			if c < '0' || c > '9' {

@@ -70,6 +70,8 @@ func TestDecode(t *testing.T) {
 		{"base64 of a JSON list is a raw token", "WzFd", Position{NextToken: ptr("WzFd")}},
 		{"invalid JSON (a leading zero) is a raw token, as in botocore", b64(`{"nextToken": "A", "boto_truncate_amount": 07}`),
 			Position{NextToken: ptr(b64(`{"nextToken": "A", "boto_truncate_amount": 07}`))}},
+		{"a botocore token cut short is a raw token", b64(`{"nextToken": "A", "boto_truncate_amount": `),
+			Position{NextToken: ptr(b64(`{"nextToken": "A", "boto_truncate_amount": `))}},
 		{"surrounding white space", "\t" + b64(`{"nextToken": "A"}`) + "\r\n", Position{NextToken: ptr("A")}},
 	}
 	for _, tc := range cases {
