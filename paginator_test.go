@@ -288,6 +288,8 @@ func TestInvalidParameters(t *testing.T) {
 		{name: "params.MaxResults over 200", client: fake, params: with(func(in *codecatalyst.ListDevEnvironmentSessionsInput) { in.MaxResults = aws.Int32(500) }), mention: "MaxResults"},
 		{name: "negative MaxItems", client: fake, params: input(), opt: opts(-1, 0, ""), mention: "MaxItems"},
 		{name: "empty params.NextToken", client: fake, params: with(func(in *codecatalyst.ListDevEnvironmentSessionsInput) { in.NextToken = aws.String("") }), mention: "NextToken"},
+		{name: "negative Prefetch", client: fake, params: input(), opt: func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) { o.Prefetch = -1 }, mention: "Prefetch"},
+		{name: "Prefetch over 100", client: fake, params: input(), opt: func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) { o.Prefetch = 101 }, mention: "Prefetch"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
