@@ -235,7 +235,7 @@ type listBody struct {
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if err != nil {
-		return
+		panic(http.ErrAbortHandler) // the client is gone or broke off
 	}
 	var body listBody
 	bodyErr := error(nil)
@@ -248,17 +248,16 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("X-Amzn-Requestid", "req-"+strconv.Itoa(n))
 	if f.Latency > 0 {
+		t := time.NewTimer(f.Latency)
 		select {
-		case <-time.After(f.Latency):
+		case <-t.C:
 		case <-r.Context().Done():
-			return
+			t.Stop()
+			panic(http.ErrAbortHandler) // no answer: returning would send an empty 200
 		}
 	}
 	if f.Drop {
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			conn.Close()
-		}
-		return
+		panic(http.ErrAbortHandler) // net/http closes the connection without an answer
 	}
 	if f.Status != 0 {
 		code := f.Code

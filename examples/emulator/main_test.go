@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/smithy-go/auth/bearer"
 	"github.com/stretchr/testify/assert"
@@ -51,7 +50,6 @@ func TestEmulatorPrintsWorkingExportAndCommand(t *testing.T) {
 		BaseEndpoint:            aws.String(vars["AWS_ENDPOINT_URL_CODECATALYST"]),
 		BearerAuthTokenProvider: bearer.StaticTokenProvider{Token: bearer.Token{Value: vars["AWS_BEARER_TOKEN_CODECATALYST"]}},
 		HTTPClient:              trusting(t, vars["AWS_CA_BUNDLE"]),
-		Retryer:                 retry.AddWithMaxAttempts(retry.NewStandard(), 1),
 	})
 	p := devsessions.NewListDevEnvironmentSessionsPaginator(client, &codecatalyst.ListDevEnvironmentSessionsInput{
 		SpaceName: aws.String(devsessionstest.DemoSpace), ProjectName: aws.String(devsessionstest.DemoProject),
