@@ -123,7 +123,7 @@ func ExampleErrDuplicateToken() {
 		n++
 	}
 	// Output:
-	// stopped after 4 sessions: devsessions: the service repeated a next token: page 2's nextToken was already sent in this run
+	// stopped after 4 sessions: devsessions: the service repeated a next token: ListDevEnvironmentSessions page 2's nextToken was already sent in this run
 }
 
 // Pages walks whole pages; with Prefetch the next pages are requested while

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,6 +30,7 @@ func TestRequestSizes(t *testing.T) {
 		pageSize   int32
 		maxResults *int32
 		maxItems   int32
+		start      string // botocore token JSON, base64-encoded before use
 		wantSizes  []int32
 		wantPages  []int
 	}{
@@ -36,18 +38,29 @@ func TestRequestSizes(t *testing.T) {
 		{name: "params.MaxResults is used when PageSize is 0", n: 7, maxResults: aws.Int32(3), wantSizes: []int32{3, 3, 3}, wantPages: []int{3, 3, 1}},
 		{name: "PageSize wins over params.MaxResults", n: 7, pageSize: 4, maxResults: aws.Int32(2), wantSizes: []int32{4, 4}, wantPages: []int{4, 3}},
 		{name: "no page size sends no maxResults", n: 30, wantSizes: []int32{0, 0}, wantPages: []int{25, 5}},
-		{name: "a cap without page size asks for exactly the items needed", n: 30, maxItems: 7, wantSizes: []int32{7}, wantPages: []int{7}},
-		{name: "a cap over 200 asks for 200 at most", n: 450, maxItems: 300, wantSizes: []int32{200, 100}, wantPages: []int{200, 100}},
+		{name: "a cap without page size sends no maxResults, as the AWS CLI", n: 30, maxItems: 7, wantSizes: []int32{0}, wantPages: []int{7}},
+		{name: "a cap over the service default without page size takes default pages", n: 450, maxItems: 300, wantSizes: []int32{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, wantPages: []int{25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 25}},
 		{name: "the last request under a cap shrinks to the items needed", n: 26, pageSize: 10, maxItems: 15, wantSizes: []int32{10, 5}, wantPages: []int{10, 5}},
+		{name: "a cap one below a page boundary shrinks the last request to one short", n: 26, pageSize: 10, maxItems: 19, wantSizes: []int32{10, 9}, wantPages: []int{10, 9}},
+		{name: "a cap one past a page boundary asks for one more", n: 26, pageSize: 10, maxItems: 11, wantSizes: []int32{10, 1}, wantPages: []int{10, 1}},
+		{name: "a cap equal to the page size asks for one full page", n: 26, pageSize: 10, maxItems: 10, wantSizes: []int32{10}, wantPages: []int{10}},
 		{name: "a cap above the total asks for full pages", n: 26, pageSize: 10, maxItems: 1000, wantSizes: []int32{10, 10, 10}, wantPages: []int{10, 10, 6}},
 		{name: "a cap equal to the total stops without a token", n: 20, pageSize: 10, maxItems: 20, wantSizes: []int32{10, 10}, wantPages: []int{10, 10}},
+		{name: "a skip counts in the capped request: items needed plus items skipped", n: 30, pageSize: 10, maxItems: 2, start: `{"nextToken": "tok-10", "boto_truncate_amount": 3}`, wantSizes: []int32{5}, wantPages: []int{2}},
+		{name: "a skip never widens a request beyond the page size", n: 30, pageSize: 10, maxItems: 10, start: `{"nextToken": "tok-10", "boto_truncate_amount": 3}`, wantSizes: []int32{10, 3}, wantPages: []int{7, 3}},
+		{name: "a skip longer than the page carries over at the page size", n: 30, pageSize: 5, start: `{"nextToken": null, "boto_truncate_amount": 17}`, wantSizes: []int32{5, 5, 5, 5, 5, 5}, wantPages: []int{0, 0, 0, 3, 5, 5}},
+		{name: "the model's maximum is accepted", n: 450, pageSize: 200, wantSizes: []int32{200, 200, 200}, wantPages: []int{200, 200, 50}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := devsessionstest.NewClient(devsessionstest.Sessions(tc.n))
 			in := input()
 			in.MaxResults = tc.maxResults
-			p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, in, opts(tc.maxItems, tc.pageSize, ""))
+			start := ""
+			if tc.start != "" {
+				start = b64(tc.start)
+			}
+			p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, in, opts(tc.maxItems, tc.pageSize, start))
 			var got []int
 			for _, page := range pageLoop(t, t.Context(), p) {
 				got = append(got, len(page))
@@ -323,27 +336,48 @@ func TestInvalidParameters(t *testing.T) {
 }
 
 func TestDuplicateTokens(t *testing.T) {
+	at := func(tok string, skip int) string {
+		return b64(fmt.Sprintf(`{"nextToken": "%s", "boto_truncate_amount": %d}`, tok, skip))
+	}
 	cases := []struct {
-		name      string
-		call      int    // the call whose nextToken is replaced
-		token     string // by this token
-		start     string
-		maxItems  int32
-		stop      bool
-		wantPages [][]string
-		wantErr   bool
+		name       string
+		call       int    // the call whose nextToken is replaced
+		token      string // by this token
+		start      string
+		pageSize   int32
+		maxItems   int32
+		stop       bool
+		wantPages  [][]string
+		wantErr    bool
+		wantResume string // ResumeToken at the end: on the repeating page, past what was delivered
+		wantRest   []string
 	}{
-		{name: "a token repeated at once is an error after its page", call: 2, token: "tok-2", wantPages: [][]string{span(0, 2), span(2, 4)}, wantErr: true},
-		{name: "a cycle back to an earlier token is an error", call: 3, token: "tok-2", wantPages: [][]string{span(0, 2), span(2, 4), span(4, 6)}, wantErr: true},
-		{name: "the starting token counts as sent", call: 1, token: "tok-4", start: "tok-4", wantPages: [][]string{span(4, 6)}, wantErr: true},
-		{name: "StopOnDuplicateToken ends quietly", call: 3, token: "tok-2", stop: true, wantPages: [][]string{span(0, 2), span(2, 4), span(4, 6)}},
-		{name: "reaching the cap on the repeating page ends quietly", call: 2, token: "tok-2", maxItems: 4, wantPages: [][]string{span(0, 2), span(2, 4)}},
+		{name: "a token repeated at once is an error after its page", call: 2, token: "tok-2", pageSize: 2,
+			wantPages: [][]string{span(0, 2), span(2, 4)}, wantErr: true, wantResume: at("tok-2", 2), wantRest: span(4, 10)},
+		{name: "a cycle back to an earlier token is an error", call: 3, token: "tok-2", pageSize: 2,
+			wantPages: [][]string{span(0, 2), span(2, 4), span(4, 6)}, wantErr: true, wantResume: at("tok-4", 2), wantRest: span(6, 10)},
+		{name: "the starting token counts as sent", call: 1, token: "tok-4", start: "tok-4", pageSize: 2,
+			wantPages: [][]string{span(4, 6)}, wantErr: true, wantResume: at("tok-4", 2), wantRest: span(6, 10)},
+		{name: "StopOnDuplicateToken ends quietly, still on the repeating page", call: 3, token: "tok-2", pageSize: 2, stop: true,
+			wantPages: [][]string{span(0, 2), span(2, 4), span(4, 6)}, wantResume: at("tok-4", 2), wantRest: span(6, 10)},
+		{name: "reaching the cap at the end of the repeating page still reports the repeat", call: 2, token: "tok-2", pageSize: 2, maxItems: 4,
+			wantPages: [][]string{span(0, 2), span(2, 4)}, wantErr: true, wantResume: at("tok-2", 2), wantRest: span(4, 10)},
+		{name: "a cap inside the repeating page still reports the repeat", call: 2, token: "tok-2", maxItems: 30,
+			wantPages: [][]string{span(0, 25), span(25, 30)}, wantErr: true, wantResume: at("tok-25", 5), wantRest: span(30, 60)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := devsessionstest.NewClient(devsessionstest.Sessions(10))
-			fake.Script(tc.call, devsessionstest.Fault{NextToken: aws.String(tc.token)})
-			p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(tc.maxItems, 2, tc.start),
+			n := 60
+			if tc.pageSize == 2 {
+				n = 10
+			}
+			fake := devsessionstest.NewClient(devsessionstest.Sessions(n))
+			tok := tc.token
+			if tc.maxItems == 30 {
+				tok = "tok-25"
+			}
+			fake.Script(tc.call, devsessionstest.Fault{NextToken: aws.String(tok)})
+			p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(tc.maxItems, tc.pageSize, tc.start),
 				func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) { o.StopOnDuplicateToken = tc.stop })
 			var pages [][]string
 			var err error
@@ -356,7 +390,6 @@ func TestDuplicateTokens(t *testing.T) {
 				pages = append(pages, ids(out.Items))
 				if i == len(tc.wantPages)-1 && tc.wantErr {
 					assert.True(t, p.HasMorePages(), "the error is still to be reported")
-					assert.Empty(t, p.ResumeToken(), "resuming would repeat items")
 				}
 			}
 			assert.Equal(t, tc.wantPages, pages)
@@ -368,10 +401,34 @@ func TestDuplicateTokens(t *testing.T) {
 				require.NoError(t, err)
 			}
 			assert.False(t, p.HasMorePages())
-			assert.Empty(t, p.ResumeToken())
+			require.Equal(t, tc.wantResume, p.ResumeToken(), "never \"\", which would look complete")
 			assert.Equal(t, len(tc.wantPages), fake.Calls())
+
+			// Once the service is fixed, the token resumes after the last item delivered.
+			rest, err := devsessions.NewListDevEnvironmentSessionsPaginator(devsessionstest.NewClient(devsessionstest.Sessions(n)), input(),
+				opts(0, tc.pageSize, p.ResumeToken())).Collect(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantRest, ids(rest))
 		})
 	}
+	t.Run("iterators yield the repeat after the cap's items, and Collect returns them with it", func(t *testing.T) {
+		for _, collect := range []bool{false, true} {
+			fake := devsessionstest.NewClient(devsessionstest.Sessions(10))
+			fake.Script(2, devsessionstest.Fault{NextToken: aws.String("tok-2")})
+			p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(4, 2, ""))
+			var got []string
+			var errs []error
+			if collect {
+				items, err := p.Collect(t.Context())
+				got, errs = ids(items), []error{err}
+			} else {
+				got, errs = drain(t.Context(), p)
+			}
+			assert.Equal(t, span(0, 4), got)
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
+		}
+	})
 	t.Run("a service that always repeats never loops", func(t *testing.T) {
 		fake := devsessionstest.NewClient(devsessionstest.Sessions(10))
 		for call := 1; call <= 50; call++ {

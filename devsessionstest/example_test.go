@@ -36,7 +36,7 @@ func ExampleClient() {
 	}
 	// Output:
 	// 2 sessions
-	// error: devsessions: page 2: ThrottlingException: slow down
+	// error: devsessions: ListDevEnvironmentSessions page 2: ThrottlingException: slow down
 	// 2 sessions
 	// 1 sessions
 	// maxResults=2 nextToken=""

@@ -1,4 +1,4 @@
-package devsessions
+package paginate
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,4 @@
-package devsessions
+package paginate
 
 // fingerprints is the set of 64-bit fingerprints of the tokens a run has
 // sent: open addressing with linear probing in a power-of-two table kept at

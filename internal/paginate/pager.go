@@ -1,0 +1,426 @@
+package paginate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"iter"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
+	"github.com/aws/smithy-go"
+
+	"github.com/codecatalyst-contrib/devsessions/internal/token"
+)
+
+// state is where a Pager is. Every transition is in Init, nextPage, Items,
+// accept and finishPage.
+type state uint8
+
+const (
+	// ready: no page is buffered; the next step requests the page at pos.
+	ready state = iota
+	// buffered: a fetched page has items still to deliver (pending), or has
+	// been delivered and waits for finishPage.
+	buffered
+	// invalid: the input is invalid; the next step reports err, then failed.
+	invalid
+	// duplicate: the service repeated a token; every item before it has been
+	// delivered; the next step reports err, then failed.
+	duplicate
+	// stopped: MaxItems was reached, or a repeated token ended paging quietly
+	// (StopOnDuplicateToken). pos is where a resumed run starts.
+	stopped
+	// done: the service has no item after the last one delivered.
+	done
+	// failed: a permanent error (err) has been reported once; NextPage
+	// returns it again.
+	failed
+)
+
+// Pager is the state machine. The zero value is not usable: call Init.
+// A Pager is not safe for concurrent use.
+type Pager[C, In, Out, Item any] struct {
+	spec     *Spec[C, In, Out, Item]
+	client   C
+	params   In // deep copy, NextToken and MaxResults cleared
+	opts     Options
+	pageSize int32 // maxResults to send; 0 = omit
+
+	st       state
+	err      error // what invalid, duplicate and failed report
+	badInput bool  // err is invalid input: ResumeToken is the start as given
+
+	pos       token.Position // the first item not yet delivered
+	fromToken bool           // the run started from Options.StartingToken
+	delivered int32          // items delivered by this run
+	pages     int            // pages accepted, for error messages
+
+	out     *Out   // the buffered page (st == buffered)
+	pending []Item // its items still to deliver
+	cut     bool   // MaxItems cuts the buffered page before its end
+	dup     bool   // the buffered page's nextToken was already sent
+
+	ahead []*Out        // pages prefetched after out, in order
+	src   func() error  // the running prefetching loop's page source, if any
+	reqs  []request[In] // fresh inputs for the next requests
+
+	seed      maphash.Seed
+	seen      fingerprints // of the tokens this run has sent
+	nextHash  uint64       // fingerprint of the buffered page's nextToken
+	posHash   uint64       // fingerprint of pos.NextToken, when posHashed
+	posHashed bool
+}
+
+// request is one request's input with its maxResults, allocated together.
+type request[In any] struct {
+	in   In
+	size int32
+}
+
+// Init sets p up: it copies params deeply, validates the input and sets the
+// starting position. Invalid input is reported by the first step.
+func (p *Pager[C, In, Out, Item]) Init(spec *Spec[C, In, Out, Item], client C, params *In, o Options) {
+	*p = Pager[C, In, Out, Item]{spec: spec, client: client, opts: o, seed: maphash.MakeSeed()}
+	if params != nil {
+		p.params = spec.Copy(params)
+	}
+	if err := p.setup(params); err != nil {
+		p.st, p.err, p.badInput = invalid, err, true
+	}
+}
+
+func (p *Pager[C, In, Out, Item]) invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{p.spec.Errors.InvalidParameter}, args...)...)
+}
+
+// setup validates the input and sets the starting position and page size.
+func (p *Pager[C, In, Out, Item]) setup(params *In) error {
+	switch {
+	case any(p.client) == nil:
+		return p.invalidf("client is nil")
+	case params == nil:
+		return p.invalidf("params is nil")
+	}
+	if msg := p.spec.Check(params); msg != "" {
+		return p.invalidf("%s", msg)
+	}
+	nextToken, maxResults := p.spec.Limits(params)
+	o, maxSize := p.opts, p.spec.MaxPageSize
+	switch {
+	case o.MaxItems < 0:
+		return p.invalidf("MaxItems must not be negative (0 means no cap), got %d", o.MaxItems)
+	case o.PageSize < 0 || o.PageSize > maxSize:
+		return p.invalidf("PageSize must be between 1 and %d (0 means params.MaxResults), got %d", maxSize, o.PageSize)
+	case maxResults != nil && (*maxResults < 1 || *maxResults > maxSize):
+		return p.invalidf("params.MaxResults must be between 1 and %d (nil means the service default), got %d", maxSize, *maxResults)
+	case o.Prefetch < 0 || o.Prefetch > MaxPrefetch:
+		return p.invalidf("Prefetch must be between 0 and %d (0 means no prefetch), got %d", MaxPrefetch, o.Prefetch)
+	}
+	p.pageSize = o.PageSize
+	if p.pageSize == 0 && maxResults != nil {
+		p.pageSize = *maxResults
+	}
+	switch {
+	case o.StartingToken != "":
+		pos, err := token.Decode(o.StartingToken)
+		if err != nil {
+			return fmt.Errorf("%w: StartingToken: %v", p.spec.Errors.InvalidStartingToken, err)
+		}
+		p.pos, p.fromToken = pos, true
+	case nextToken != nil:
+		if n := utf8.RuneCountInString(*nextToken); n < 1 || n > token.MaxServiceToken {
+			return p.invalidf("params.NextToken must have 1 to %d characters (nil means the first page), got %d", token.MaxServiceToken, n)
+		}
+		t := *nextToken
+		p.pos.NextToken = &t
+	}
+	return nil
+}
+
+// HasMorePages reports whether a step has something to return: a page, or
+// an error not yet reported.
+func (p *Pager[C, In, Out, Item]) HasMorePages() bool {
+	switch p.st {
+	case ready, buffered, invalid, duplicate:
+		return true
+	}
+	return false
+}
+
+// NextPage returns the next page. Inside a prefetching loop of the same
+// Pager it refuses, with Errors.InPrefetchLoop, and changes nothing.
+func (p *Pager[C, In, Out, Item]) NextPage(ctx context.Context, optFns ...func(*codecatalyst.Options)) (*Out, error) {
+	if p.src != nil {
+		return nil, p.inLoop()
+	}
+	return p.nextPage(func() error { return p.fetch(ctx, optFns) })
+}
+
+func (p *Pager[C, In, Out, Item]) inLoop() error {
+	return fmt.Errorf("%w: %s paginator", p.spec.Errors.InPrefetchLoop, p.spec.Operation)
+}
+
+// report moves invalid or duplicate to failed and returns the error.
+func (p *Pager[C, In, Out, Item]) report() error {
+	p.st = failed
+	return p.err
+}
+
+// nextPage is NextPage with the page source given.
+func (p *Pager[C, In, Out, Item]) nextPage(fetch func() error) (*Out, error) {
+	switch p.st {
+	case invalid, duplicate:
+		return nil, p.report()
+	case failed:
+		return nil, p.err
+	case stopped, done:
+		return nil, p.spec.Errors.NoMorePages
+	case ready:
+		if err := fetch(); err != nil {
+			return nil, err
+		}
+	}
+	out := p.out
+	if items, _ := p.spec.Page(out); len(p.pending) != len(items) {
+		out = p.spec.WithItems(out, p.pending)
+	}
+	p.deliverPage()
+	return out, nil
+}
+
+// ResumeToken returns botocore's token for the first item not delivered: ""
+// when nothing remains; while the input is invalid, the StartingToken as
+// given if it decoded, else "".
+func (p *Pager[C, In, Out, Item]) ResumeToken() string {
+	switch {
+	case p.st == done:
+		return ""
+	case p.badInput:
+		if p.fromToken {
+			return p.opts.StartingToken
+		}
+		return ""
+	}
+	return token.Encode(p.pos)
+}
+
+// Pages iterates over the remaining pages as NextPage returns them.
+func (p *Pager[C, In, Out, Item]) Pages(ctx context.Context, optFns ...func(*codecatalyst.Options)) iter.Seq2[*Out, error] {
+	return func(yield func(*Out, error) bool) {
+		if p.src != nil {
+			yield(nil, p.inLoop())
+			return
+		}
+		fetch, stop := p.fetcher(ctx, optFns)
+		defer stop()
+		for p.HasMorePages() {
+			out, err := p.nextPage(fetch)
+			if !yield(out, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// Items iterates over the remaining items; an item counts as delivered
+// when it is yielded.
+func (p *Pager[C, In, Out, Item]) Items(ctx context.Context, optFns ...func(*codecatalyst.Options)) iter.Seq2[Item, error] {
+	return func(yield func(Item, error) bool) {
+		var zero Item
+		if p.src != nil {
+			yield(zero, p.inLoop())
+			return
+		}
+		fetch, stop := p.fetcher(ctx, optFns)
+		defer stop()
+		for {
+			switch p.st {
+			case invalid, duplicate:
+				yield(zero, p.report())
+				return
+			case ready:
+				if err := fetch(); err != nil {
+					yield(zero, err)
+					return
+				}
+			case buffered:
+			default:
+				return
+			}
+			// Deliver the page item by item; the state moves past each item
+			// before it is yielded, so a break leaves it exact.
+			out, items := p.out, p.pending
+			last := len(items) - 1
+			if last < 0 {
+				p.finishPage()
+				continue
+			}
+			for i := range items {
+				p.pending = items[i+1:]
+				p.delivered++
+				p.pos.Skip++
+				if i == last {
+					p.finishPage()
+				}
+				if !yield(items[i], nil) {
+					return
+				}
+				if p.out != out || len(p.pending) != last-i {
+					break // the loop body moved the paginator (NextPage, say)
+				}
+			}
+		}
+	}
+}
+
+// Collect returns every remaining item, and on an error the items before it.
+func (p *Pager[C, In, Out, Item]) Collect(ctx context.Context, optFns ...func(*codecatalyst.Options)) ([]Item, error) {
+	if p.src != nil {
+		return nil, p.inLoop()
+	}
+	var all []Item
+	fetch, stop := p.fetcher(ctx, optFns)
+	defer stop()
+	for p.HasMorePages() {
+		out, err := p.nextPage(fetch)
+		if err != nil {
+			return all, err
+		}
+		items, _ := p.spec.Page(out)
+		all = append(all, items...)
+	}
+	return all, nil
+}
+
+// fetch obtains the page at pos (from pages prefetched earlier, else with a
+// request) and buffers what this run delivers of it. On error it changes no
+// state.
+func (p *Pager[C, In, Out, Item]) fetch(ctx context.Context, optFns []func(*codecatalyst.Options)) error {
+	if len(p.ahead) > 0 {
+		out := p.ahead[0]
+		p.ahead[0] = nil
+		p.ahead = p.ahead[1:]
+		p.accept(out)
+		return nil
+	}
+	out, err := p.call(ctx, optFns)
+	if err != nil {
+		return err
+	}
+	p.accept(out)
+	return nil
+}
+
+// call sends the request for the page at pos. It changes no state but the
+// spare inputs.
+func (p *Pager[C, In, Out, Item]) call(ctx context.Context, optFns []func(*codecatalyst.Options)) (*Out, error) {
+	op, page := p.spec.Operation, p.pages+1
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("devsessions: %s page %d not requested: %w", op, page, err)
+	}
+	if len(p.reqs) == 0 { // allocate inputs 8 at a time; each is used once
+		p.reqs = make([]request[In], min(8, page))
+	}
+	r := &p.reqs[0]
+	p.reqs = p.reqs[1:]
+	r.in, r.size = p.params, p.requestSize()
+	var maxResults *int32
+	if r.size > 0 {
+		maxResults = &r.size
+	}
+	p.spec.SetLimits(&r.in, p.pos.NextToken, maxResults)
+	out, err := p.spec.Call(p.client, ctx, &r.in, optFns...)
+	switch {
+	case err != nil && page == 1 && p.fromToken && isValidation(err):
+		return nil, fmt.Errorf("devsessions: %s page 1: the service refused the request made from StartingToken, "+
+			"which may be damaged or from another listing or endpoint (omit StartingToken to start over): %w", op, err)
+	case err != nil:
+		return nil, fmt.Errorf("devsessions: %s page %d: %w", op, page, err)
+	case out == nil:
+		return nil, fmt.Errorf("devsessions: %s page %d: the client returned no output and no error", op, page)
+	}
+	return out, nil
+}
+
+func isValidation(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException"
+}
+
+// requestSize is the maxResults to send: the page size, and under MaxItems
+// no more than the items still needed plus those the position skips. It
+// never widens a page beyond the page size, so a token from inside any page
+// resumes exactly in an AWS CLI run with the same --page-size.
+func (p *Pager[C, In, Out, Item]) requestSize() int32 {
+	size := p.pageSize
+	if size > 0 && p.opts.MaxItems > 0 {
+		need := int64(p.opts.MaxItems-p.delivered) + int64(p.pos.Skip) // int64: Skip may be near 2^31
+		if int64(size) > need {
+			size = int32(need)
+		}
+	}
+	return size
+}
+
+// accept buffers the part of out, the page at pos, that this run delivers:
+// ready -> buffered.
+func (p *Pager[C, In, Out, Item]) accept(out *Out) {
+	p.pages++
+	if t := p.pos.NextToken; t != nil {
+		if !p.posHashed {
+			p.posHash = maphash.String(p.seed, *t)
+		}
+		p.seen.add(p.posHash)
+	}
+	items, next := p.spec.Page(out)
+	p.dup = false
+	if next != nil && *next != "" {
+		p.nextHash = maphash.String(p.seed, *next)
+		p.dup = p.seen.has(p.nextHash)
+	}
+	items = items[min(p.pos.Skip, len(items)):]
+	p.cut = false
+	if p.opts.MaxItems > 0 {
+		if rem := int(p.opts.MaxItems - p.delivered); len(items) > rem {
+			items, p.cut = items[:rem], true
+		}
+	}
+	p.st, p.out, p.pending = buffered, out, items
+}
+
+// deliverPage counts the rest of the buffered page as delivered.
+func (p *Pager[C, In, Out, Item]) deliverPage() {
+	p.delivered += int32(len(p.pending))
+	p.pos.Skip += len(p.pending)
+	p.finishPage()
+}
+
+// finishPage leaves buffered once all of the page that this run delivers has
+// been delivered, for the state that follows the page.
+func (p *Pager[C, In, Out, Item]) finishPage() {
+	items, next := p.spec.Page(p.out)
+	p.out, p.pending = nil, nil
+	switch {
+	case p.dup && !p.opts.StopOnDuplicateToken:
+		// The repeated token is never followed, nor taken as the end: pos
+		// stays on this page, past what was delivered of it, and the next
+		// step reports the repeat (also when MaxItems cut this page).
+		p.st, p.err = duplicate, fmt.Errorf("%w: %s page %d's nextToken was already sent in this run",
+			p.spec.Errors.DuplicateToken, p.spec.Operation, p.pages)
+	case p.cut, p.dup: // MaxItems reached inside the page, or a quiet stop on a repeat
+		p.st = stopped
+	case next == nil || *next == "":
+		p.st, p.pos = done, token.Position{}
+	default:
+		// Every item of the page is now behind the position; a skip longer
+		// than the page carries over to the next one.
+		p.pos = token.Position{NextToken: next, Skip: max(p.pos.Skip-len(items), 0)}
+		p.posHash, p.posHashed = p.nextHash, true
+		p.st = ready
+		if p.opts.MaxItems > 0 && p.delivered >= p.opts.MaxItems {
+			p.st = stopped
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package paginate
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
+)
+
+// fetched is one prefetched response, the error that ended prefetching, or
+// the value the client panicked with.
+type fetched[Out any] struct {
+	out      *Out
+	err      error
+	panicked bool
+	panicVal any
+}
+
+// fetcher returns the page source for an iterator and the function that
+// must run when the iterator ends. Without Prefetch the source fetches on
+// demand. With Prefetch n it starts one goroutine that requests up to n
+// pages ahead of the caller; stop cancels it, waits for it to exit, and
+// keeps the pages it completed (in order, up to the first failure) for the
+// Pager's next call, so nothing is fetched twice or counted as delivered
+// before it is. A panic in the client on that goroutine is raised again on
+// the caller's goroutine, by the source or by stop.
+//
+// The goroutine works on a copy of the Pager's state and moves it as if
+// each page it fetched were delivered in full: the requests it sends are
+// those the caller would send without prefetch, in the same order, so caps,
+// skips and repeated tokens come out the same.
+func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
+	optFns []func(*codecatalyst.Options)) (fetch func() error, stop func()) {
+	fetch = func() error { return p.fetch(ctx, optFns) }
+	if p.opts.Prefetch <= 0 || p.st != ready && p.st != buffered {
+		return fetch, func() {}
+	}
+	ahead := p.shadow()
+	if ahead.st != ready {
+		return fetch, func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	// A request starts only with a free slot, and the caller frees one as it
+	// takes a page, so at most Prefetch pages wait and a send never blocks:
+	// a page that arrives is never thrown away.
+	slots := make(chan struct{}, p.opts.Prefetch)
+	results := make(chan fetched[Out], p.opts.Prefetch)
+	go func() {
+		defer close(results)
+		for ahead.st == ready {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			r := ahead.guardedCall(ctx, optFns)
+			results <- r
+			if r.err != nil || r.panicked {
+				return
+			}
+			ahead.accept(r.out)
+			ahead.deliverPage()
+		}
+	}()
+	fetch = func() error {
+		if len(p.ahead) > 0 {
+			return p.fetch(ctx, optFns)
+		}
+		r, ok := <-results
+		if ok {
+			<-slots
+		}
+		switch {
+		case !ok: // the goroutine was cancelled before answering
+			return p.fetch(ctx, optFns)
+		case r.panicked:
+			panic(r.panicVal)
+		case r.err != nil:
+			return r.err
+		}
+		p.accept(r.out)
+		return nil
+	}
+	p.src = fetch
+	stop = func() {
+		p.src = nil
+		cancel()
+		failed, panicked, panicVal := false, false, any(nil)
+		for r := range results { // ends when the goroutine has exited
+			if r.panicked && !panicked {
+				panicked, panicVal = true, r.panicVal
+			}
+			if failed = failed || r.err != nil || r.panicked; !failed {
+				p.ahead = append(p.ahead, r.out)
+			}
+		}
+		if panicked {
+			panic(panicVal)
+		}
+	}
+	return fetch, stop
+}
+
+// guardedCall is call, with a panic in the client caught and returned.
+func (p *Pager[C, In, Out, Item]) guardedCall(ctx context.Context, optFns []func(*codecatalyst.Options)) (r fetched[Out]) {
+	defer func() {
+		if v := recover(); v != nil {
+			r = fetched[Out]{panicked: true, panicVal: v}
+		}
+	}()
+	out, err := p.call(ctx, optFns)
+	return fetched[Out]{out: out, err: err}
+}
+
+// shadow returns a copy of the Pager's state advanced past the page it has
+// buffered and the pages it holds prefetched, for a prefetching goroutine
+// to continue from. It shares nothing mutable with p.
+func (p *Pager[C, In, Out, Item]) shadow() *Pager[C, In, Out, Item] {
+	s := *p
+	s.seen = p.seen.clone()
+	s.ahead, s.src, s.reqs = nil, nil, nil
+	if s.st == buffered {
+		s.deliverPage()
+	}
+	for _, out := range p.ahead {
+		if s.st != ready {
+			break
+		}
+		s.accept(out)
+		s.deliverPage()
+	}
+	return &s
+}
