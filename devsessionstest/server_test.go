@@ -220,3 +220,338 @@ func TestServerCertificate(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "certificate")
 }
+
+func newSpaceServer(t *testing.T, o devsessionstest.ServerOptions) *devsessionstest.Server {
+	t.Helper()
+	o.DevEnvironments, o.Sessions = devsessionstest.DemoSpaceData(30)
+	srv, err := devsessionstest.NewServer(o)
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func spaceInput() *codecatalyst.ListDevEnvironmentsInput {
+	return &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(devsessionstest.DemoSpace)}
+}
+
+func envIDs(envs []types.DevEnvironmentSummary, project string) []string {
+	var ids []string
+	for _, e := range envs {
+		if project == "" || aws.ToString(e.ProjectName) == project {
+			ids = append(ids, aws.ToString(e.Id))
+		}
+	}
+	return ids
+}
+
+// listAll pages through ListDevEnvironments with the SDK's paginator and
+// returns the ids and the number of pages.
+func listAll(t *testing.T, client *codecatalyst.Client, in *codecatalyst.ListDevEnvironmentsInput) ([]string, int) {
+	t.Helper()
+	p := codecatalyst.NewListDevEnvironmentsPaginator(client, in)
+	var ids []string
+	pages := 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(t.Context())
+		require.NoError(t, err)
+		pages++
+		for _, e := range out.Items {
+			ids = append(ids, aws.ToString(e.Id))
+		}
+	}
+	return ids, pages
+}
+
+func TestServerListDevEnvironmentsPagesInOrder(t *testing.T) {
+	envs, _ := devsessionstest.DemoSpaceData(30)
+	want := envIDs(envs, "")
+	srv := newSpaceServer(t, devsessionstest.ServerOptions{PageSize: 4})
+	cases := []struct {
+		name       string
+		maxResults *int32
+		wantPages  int
+	}{
+		{"one per page", aws.Int32(1), len(want)},
+		{"five per page", aws.Int32(5), 3},
+		{"exactly the size of the space", aws.Int32(int32(len(want))), 1},
+		{"the maximum, 50", aws.Int32(50), 1},
+		{"the server's PageSize without maxResults", nil, 4},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := spaceInput()
+			in.MaxResults = tc.maxResults
+			ids, pages := listAll(t, srv.Client(), in)
+			assert.Equal(t, want, ids)
+			assert.Equal(t, tc.wantPages, pages)
+		})
+	}
+	for _, r := range srv.Requests() {
+		assert.Equal(t, devsessionstest.OpListDevEnvironments, r.Operation)
+		assert.Equal(t, "/v1/spaces/demo-space/devEnvironments", r.Path)
+		assert.Nil(t, r.ProjectName)
+	}
+}
+
+func TestServerListDevEnvironmentsSendsEveryRequiredField(t *testing.T) {
+	envs, _ := devsessionstest.DemoSpaceData(3)
+	srv := newSpaceServer(t, devsessionstest.ServerOptions{})
+	in := spaceInput()
+	in.MaxResults = aws.Int32(50)
+	out, err := srv.Client().ListDevEnvironments(t.Context(), in)
+	require.NoError(t, err)
+	require.Len(t, out.Items, len(envs))
+	for i, got := range out.Items {
+		want := envs[i]
+		assert.Equal(t, aws.ToString(want.Id), aws.ToString(got.Id))
+		assert.True(t, want.LastUpdatedTime.Equal(aws.ToTime(got.LastUpdatedTime)), "lastUpdatedTime survives the SDK's parsing")
+		assert.Equal(t, aws.ToString(want.CreatorId), aws.ToString(got.CreatorId))
+		assert.Equal(t, want.Status, got.Status)
+		assert.Equal(t, want.InstanceType, got.InstanceType)
+		assert.Equal(t, want.InactivityTimeoutMinutes, got.InactivityTimeoutMinutes)
+		require.NotNil(t, got.PersistentStorage)
+		assert.Equal(t, aws.ToInt32(want.PersistentStorage.SizeInGiB), aws.ToInt32(got.PersistentStorage.SizeInGiB))
+		require.Len(t, got.Repositories, 1)
+		assert.Equal(t, aws.ToString(want.Repositories[0].RepositoryName), aws.ToString(got.Repositories[0].RepositoryName))
+		assert.Equal(t, aws.ToString(want.Alias), aws.ToString(got.Alias))
+		assert.Equal(t, devsessionstest.DemoSpace, aws.ToString(got.SpaceName))
+		assert.Equal(t, aws.ToString(want.ProjectName), aws.ToString(got.ProjectName))
+		assert.Equal(t, aws.ToString(want.StatusReason), aws.ToString(got.StatusReason))
+	}
+}
+
+func TestServerListDevEnvironmentsAddsTheOnesOnlySessionsName(t *testing.T) {
+	const other = "22222222-2222-3333-4444-555555555555"
+	sessions := devsessionstest.Sessions(2)
+	extra := devsessionstest.Sessions(1)[0]
+	extra.DevEnvironmentId = aws.String(other)
+	listed, _ := devsessionstest.DemoSpaceData(0)
+	idle := listed[len(listed)-1] // STOPPING, no sessions
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{
+		DevEnvironments: []types.DevEnvironmentSummary{idle},
+		Sessions:        append(sessions, extra),
+	})
+	require.NoError(t, err)
+	defer srv.Close()
+
+	out, err := srv.Client().ListDevEnvironments(t.Context(), spaceInput())
+	require.NoError(t, err)
+	require.Len(t, out.Items, 3)
+	assert.Equal(t, []string{aws.ToString(idle.Id), devsessionstest.DemoDevEnvironment, other}, envIDs(out.Items, ""))
+	for _, e := range out.Items[1:] {
+		assert.Equal(t, types.DevEnvironmentStatusRunning, e.Status)
+		assert.NotEmpty(t, aws.ToString(e.CreatorId))
+		assert.NotNil(t, e.LastUpdatedTime)
+		assert.NotEmpty(t, e.InstanceType)
+		require.NotNil(t, e.PersistentStorage)
+		assert.Positive(t, aws.ToInt32(e.PersistentStorage.SizeInGiB))
+		assert.NotNil(t, e.Repositories)
+	}
+
+	in := demoInput()
+	in.ProjectName, in.DevEnvironmentId = idle.ProjectName, idle.Id
+	page, err := srv.Client().ListDevEnvironmentSessions(t.Context(), in)
+	require.NoError(t, err, "a listed dev environment without sessions is no 404")
+	assert.Empty(t, page.Items)
+	assert.Nil(t, page.NextToken)
+}
+
+func TestServerListDevEnvironmentsOfAProject(t *testing.T) {
+	envs, _ := devsessionstest.DemoSpaceData(30)
+	srv := newSpaceServer(t, devsessionstest.ServerOptions{})
+	for _, project := range []string{devsessionstest.DemoProject, devsessionstest.DemoPaymentsProject, devsessionstest.DemoWebProject} {
+		t.Run(project, func(t *testing.T) {
+			in := spaceInput()
+			in.ProjectName, in.MaxResults = aws.String(project), aws.Int32(2)
+			ids, _ := listAll(t, srv.Client(), in)
+			assert.Equal(t, envIDs(envs, project), ids)
+		})
+	}
+	reqs := srv.Requests()
+	require.NotEmpty(t, reqs)
+	assert.Equal(t, devsessionstest.DemoProject, aws.ToString(reqs[0].ProjectName))
+	assert.Contains(t, reqs[0].Body, `"projectName":"demo-project"`)
+}
+
+func TestServerListDevEnvironmentsErrors(t *testing.T) {
+	srv := newSpaceServer(t, devsessionstest.ServerOptions{})
+	first := func(in *codecatalyst.ListDevEnvironmentsInput) string {
+		in.MaxResults = aws.Int32(2)
+		out, err := srv.Client().ListDevEnvironments(t.Context(), in)
+		require.NoError(t, err)
+		return aws.ToString(out.NextToken)
+	}
+	spaceToken := first(spaceInput())
+	projectIn := spaceInput()
+	projectIn.ProjectName = aws.String(devsessionstest.DemoWebProject)
+	projectToken := first(projectIn)
+
+	with := func(f func(*codecatalyst.ListDevEnvironmentsInput)) *codecatalyst.ListDevEnvironmentsInput {
+		in := spaceInput()
+		f(in)
+		return in
+	}
+	cases := []struct {
+		name        string
+		client      *codecatalyst.Client
+		in          *codecatalyst.ListDevEnvironmentsInput
+		wantCode    string
+		wantMessage string
+	}{
+		{"a wrong bearer token is denied", codecatalyst.New(codecatalyst.Options{
+			BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.HTTPClient(), RetryMaxAttempts: 1,
+			BearerAuthTokenProvider: bearer.StaticTokenProvider{Token: bearer.Token{Value: "wrong-secret"}},
+		}), spaceInput(), "AccessDeniedException", ""},
+		{"maxResults 0 is invalid", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) { in.MaxResults = aws.Int32(0) }), "ValidationException", "between 1 and 50"},
+		{"maxResults 51 is invalid", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) { in.MaxResults = aws.Int32(51) }), "ValidationException", "between 1 and 50"},
+		{"a filter is refused, naming its key", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) {
+			in.Filters = []types.Filter{{Key: aws.String("status"), Values: []string{"RUNNING"}}}
+		}), "ValidationException", "filter key status"},
+		{"a project's token is refused for the space", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) { in.NextToken = aws.String(projectToken) }), "ValidationException", "nextToken"},
+		{"the space's token is refused for a project", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) {
+			in.NextToken, in.ProjectName = aws.String(spaceToken), aws.String(devsessionstest.DemoWebProject)
+		}), "ValidationException", "nextToken"},
+		{"a project's token is refused for another project", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) {
+			in.NextToken, in.ProjectName = aws.String(projectToken), aws.String(devsessionstest.DemoProject)
+		}), "ValidationException", "nextToken"},
+		{"a project name breaking the model's pattern is invalid", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) { in.ProjectName = aws.String("a/b") }), "ValidationException", "projectName"},
+		{"an unknown project is not found", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) { in.ProjectName = aws.String("no-such-project") }), "ResourceNotFoundException", "no-such-project"},
+		{"an unknown space is not found", srv.Client(noRetry), with(func(in *codecatalyst.ListDevEnvironmentsInput) { in.SpaceName = aws.String("no-such-space") }), "ResourceNotFoundException", "no-such-space"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := tc.client.ListDevEnvironments(t.Context(), tc.in)
+			assert.Nil(t, out, "never data")
+			var apiErr smithy.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.wantCode, apiErr.ErrorCode())
+			assert.Contains(t, apiErr.ErrorMessage(), tc.wantMessage)
+			assert.NotContains(t, err.Error(), "wrong-secret")
+		})
+	}
+	t.Run("the right token is accepted", func(t *testing.T) {
+		in := spaceInput()
+		in.NextToken = aws.String(spaceToken)
+		out, err := srv.Client().ListDevEnvironments(t.Context(), in)
+		require.NoError(t, err)
+		assert.NotEmpty(t, out.Items)
+	})
+}
+
+func TestServerFaultsOneDevEnvironmentAmongConcurrentRequests(t *testing.T) {
+	envs, _ := devsessionstest.DemoSpaceData(5)
+	srv := newSpaceServer(t, devsessionstest.ServerOptions{})
+	victim := aws.ToString(envs[4].Id)
+	srv.ScriptDevEnvironment(victim, 1, devsessionstest.ServerFault{Status: http.StatusForbidden, Code: "AccessDeniedException"})
+	srv.ScriptDevEnvironment(victim, 2, devsessionstest.ServerFault{Status: http.StatusNotFound, Code: "ResourceNotFoundException"})
+
+	type result struct {
+		id  string
+		err error
+	}
+	results := make(chan result, len(envs))
+	client := srv.Client(noRetry)
+	for _, e := range envs {
+		go func() {
+			in := demoInput()
+			in.ProjectName, in.DevEnvironmentId = e.ProjectName, e.Id
+			_, err := client.ListDevEnvironmentSessions(t.Context(), in)
+			results <- result{aws.ToString(e.Id), err}
+		}()
+	}
+	for range envs {
+		r := <-results
+		if r.id != victim {
+			assert.NoError(t, r.err, r.id)
+			continue
+		}
+		var denied *types.AccessDeniedException
+		assert.ErrorAs(t, r.err, &denied)
+	}
+	in := demoInput()
+	in.ProjectName, in.DevEnvironmentId = envs[4].ProjectName, envs[4].Id
+	_, err := client.ListDevEnvironmentSessions(t.Context(), in)
+	var notFound *types.ResourceNotFoundException
+	require.ErrorAs(t, err, &notFound, "the second request to the dev environment")
+	_, err = client.ListDevEnvironmentSessions(t.Context(), in)
+	require.NoError(t, err, "the third is answered")
+}
+
+func TestServerLatency(t *testing.T) {
+	srv := newSpaceServer(t, devsessionstest.ServerOptions{Latency: 100 * time.Millisecond})
+	t.Run("every answer is delayed", func(t *testing.T) {
+		start := time.Now()
+		_, err := srv.Client().ListDevEnvironments(t.Context(), spaceInput())
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, time.Since(start), 100*time.Millisecond)
+	})
+	t.Run("a client that gives up gets an error", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+		defer cancel()
+		_, err := srv.Client(noRetry).ListDevEnvironmentSessions(ctx, demoInput())
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+	})
+	t.Run("requests inside the latency count in flight", func(t *testing.T) {
+		const n = 4
+		done := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := srv.Client().ListDevEnvironments(t.Context(), spaceInput())
+				done <- err
+			}()
+		}
+		for range n {
+			require.NoError(t, <-done)
+		}
+		assert.Equal(t, n, srv.MaxInFlight())
+		assert.Eventually(t, func() bool { return srv.InFlight() == 0 }, time.Second, time.Millisecond)
+	})
+}
+
+func TestServerRateLimit(t *testing.T) {
+	t.Run("a burst beyond the limit is throttled", func(t *testing.T) {
+		srv := newSpaceServer(t, devsessionstest.ServerOptions{RateLimit: 4.5})
+		client := srv.Client(func(o *codecatalyst.Options) { o.Retryer = aws.NopRetryer{} })
+		for i := range 5 {
+			_, err := client.ListDevEnvironments(t.Context(), spaceInput())
+			require.NoError(t, err, "request %d is within the burst of ceil(4.5)", i+1)
+		}
+		_, err := client.ListDevEnvironmentSessions(t.Context(), demoInput())
+		var throttled *types.ThrottlingException
+		require.ErrorAs(t, err, &throttled, "the limit spans all routes")
+		var apiErr smithy.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, "ThrottlingException", apiErr.ErrorCode())
+		assert.Equal(t, 1, srv.Throttled())
+		reqs := srv.Requests()
+		require.Len(t, reqs, 6, "throttled requests are recorded")
+		assert.True(t, reqs[5].Throttled)
+		assert.False(t, reqs[4].Throttled)
+	})
+	t.Run("a throttled answer has no latency", func(t *testing.T) {
+		srv := newSpaceServer(t, devsessionstest.ServerOptions{RateLimit: 0.1, Latency: 200 * time.Millisecond})
+		client := srv.Client(func(o *codecatalyst.Options) { o.Retryer = aws.NopRetryer{} })
+		_, err := client.ListDevEnvironments(t.Context(), spaceInput())
+		require.NoError(t, err, "the bucket holds at least one request")
+		start := time.Now()
+		_, err = client.ListDevEnvironments(t.Context(), spaceInput())
+		var throttled *types.ThrottlingException
+		require.ErrorAs(t, err, &throttled)
+		assert.Less(t, time.Since(start), 200*time.Millisecond)
+	})
+	t.Run("the default retryer rides out a small burst", func(t *testing.T) {
+		srv := newSpaceServer(t, devsessionstest.ServerOptions{RateLimit: 10})
+		client := srv.Client()
+		for i := range 12 {
+			_, err := client.ListDevEnvironments(t.Context(), spaceInput())
+			require.NoError(t, err, "request %d", i+1)
+		}
+		assert.Positive(t, srv.Throttled())
+	})
+	t.Run("negative options are refused", func(t *testing.T) {
+		_, err := devsessionstest.NewServer(devsessionstest.ServerOptions{RateLimit: -1})
+		require.Error(t, err)
+		_, err = devsessionstest.NewServer(devsessionstest.ServerOptions{Latency: -time.Second})
+		require.Error(t, err)
+	})
+}
