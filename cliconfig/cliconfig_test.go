@@ -5,12 +5,16 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -430,4 +434,50 @@ func TestIsCertificateError(t *testing.T) {
 			assert.Equal(t, tc.want, cliconfig.IsCertificateError(tc.err))
 		})
 	}
+}
+
+func TestNewClientRefreshesAnExpiredSSOTokenAsTheCLIDoes(t *testing.T) {
+	const refreshed = "sso-refreshed-access-token"
+	home := isolate(t)
+	srv, cert := serve(t, home, refreshed, 2)
+
+	var mu sync.Mutex
+	var grants []string // what the fake SSO OIDC endpoint was asked
+	got := func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), grants...) }
+	oidc := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct{ GrantType, RefreshToken string }
+		assert.NoError(t, json.NewDecoder(r.Body).Decode(&in))
+		mu.Lock()
+		grants = append(grants, in.GrantType+" "+in.RefreshToken)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"accessToken": %q, "expiresIn": 3600, "refreshToken": "refresh-2", "tokenType": "Bearer"}`, refreshed)
+	}))
+	oidc.StartTLS()
+	t.Cleanup(oidc.Close)
+	bundle, err := os.ReadFile(cert)
+	require.NoError(t, err)
+	bundle = append(bundle, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: oidc.Certificate().Raw})...)
+	require.NoError(t, os.WriteFile(cert, bundle, 0o600))
+	t.Setenv("AWS_CA_BUNDLE", cert)
+	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", oidc.URL)
+	writeConfig(t, home, ssoConfig)
+
+	sum := sha1.Sum([]byte("dev"))
+	cache := filepath.Join(home, ".aws", "sso", "cache", hex.EncodeToString(sum[:])+".json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(cache), 0o700))
+	require.NoError(t, os.WriteFile(cache, []byte(`{"accessToken": "old", "expiresAt": "2020-01-01T00:00:00Z",
+		"refreshToken": "refresh-1", "clientId": "client", "clientSecret": "client-secret", "region": "us-east-1"}`), 0o600))
+
+	client, err := cliconfig.NewClient(t.Context(), func(o *cliconfig.Options) { o.EndpointURL = srv.URL })
+	require.NoError(t, err)
+	assert.Equal(t, []string{"refresh_token refresh-1"}, got(), "refreshed once, at construction")
+	ids, err := listAll(t, client)
+	require.NoError(t, err)
+	assert.Len(t, ids, 2)
+	assert.True(t, srv.Requests()[0].Authorized)
+	assert.Len(t, got(), 1, "the refreshed token is reused")
+	b, err := os.ReadFile(cache)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), refreshed, "the cache is rewritten, as the AWS CLI does")
 }
