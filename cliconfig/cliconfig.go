@@ -54,8 +54,8 @@ var ErrNoToken = errors.New("no bearer token")
 // environment and the shared configuration, as the AWS CLI does.
 type Options struct {
 	// Profile is the shared config profile, as the AWS CLI's --profile. ""
-	// means AWS_PROFILE (or AWS_DEFAULT_PROFILE), else the default profile. A profile named here or
-	// in AWS_PROFILE must exist.
+	// means AWS_PROFILE (or AWS_DEFAULT_PROFILE), else the default profile.
+	// A profile named here or in AWS_PROFILE must exist.
 	Profile string
 
 	// Region is the AWS region, as the AWS CLI's --region. "" means
