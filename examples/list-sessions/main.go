@@ -14,8 +14,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,14 +21,11 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/auth/bearer"
 
 	"github.com/codecatalyst-contrib/devsessions"
+	"github.com/codecatalyst-contrib/devsessions/cliconfig"
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
 )
 
@@ -117,7 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		defer srv.Close()
 		fmt.Fprintf(stderr, "list-sessions: demo: %d sessions served at %s\n", demoSessions, srv.URL)
-		client = srv.Client(withCertErrorsFinal)
+		client = srv.Client() // trusts the demo certificate
 	} else if client, err = newClient(ctx, f); err != nil {
 		fmt.Fprintln(stderr, "list-sessions:", err)
 		return 2
@@ -148,56 +143,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // newClient builds the real client as the AWS CLI would find its settings.
 func newClient(ctx context.Context, f flags) (*codecatalyst.Client, error) {
-	var opts []func(*config.LoadOptions) error
-	if f.profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(f.profile))
-	}
-	if f.region != "" {
-		opts = append(opts, config.WithRegion(f.region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
-	}
-	if tok := os.Getenv("AWS_BEARER_TOKEN_CODECATALYST"); tok != "" {
-		cfg.BearerAuthTokenProvider = bearer.StaticTokenProvider{Token: bearer.Token{Value: tok}}
-	}
-	if cfg.BearerAuthTokenProvider == nil {
-		return nil, errors.New("no bearer token found: set AWS_BEARER_TOKEN_CODECATALYST, or use a profile with an sso_session and run `aws sso login`")
-	}
-	return codecatalyst.NewFromConfig(cfg, func(o *codecatalyst.Options) {
-		if f.endpoint != "" {
-			o.BaseEndpoint = aws.String(f.endpoint)
-		}
-	}, withCertErrorsFinal), nil
-}
-
-// withCertErrorsFinal stops the retryer from retrying a certificate the
-// client does not trust: retrying cannot fix it.
-func withCertErrorsFinal(o *codecatalyst.Options) {
-	o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
-		so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
-			if certError(err) {
-				return aws.FalseTernary
-			}
-			return aws.UnknownTernary
-		})}, so.Retryables...)
+	return cliconfig.NewClient(ctx, func(o *cliconfig.Options) {
+		o.Profile, o.Region, o.EndpointURL = f.profile, f.region, f.endpoint
 	})
-}
-
-func certError(err error) bool {
-	var unknown x509.UnknownAuthorityError
-	var invalid x509.CertificateInvalidError
-	var host x509.HostnameError
-	var verify *tls.CertificateVerificationError
-	return errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host) || errors.As(err, &verify)
 }
 
 // describe turns an error into one line in the AWS CLI's words.
 func describe(err error) string {
 	var apiErr smithy.APIError
 	switch {
-	case certError(err):
+	case cliconfig.IsCertificateError(err):
 		return "the endpoint's TLS certificate is not trusted; set AWS_CA_BUNDLE to the PEM file of the authority that signed it"
 	case errors.As(err, &apiErr):
 		return fmt.Sprintf("An error occurred (%s) when calling the ListDevEnvironmentSessions operation: %s", apiErr.ErrorCode(), apiErr.ErrorMessage())
