@@ -1,0 +1,501 @@
+package devsessions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+)
+
+// SpaceSessionsAPIClient is what [SpaceSessions] needs: both list
+// operations. *codecatalyst.Client satisfies it unchanged, and so do the
+// fakes in package devsessionstest.
+type SpaceSessionsAPIClient interface {
+	ListDevEnvironmentsAPIClient
+	ListDevEnvironmentSessionsAPIClient
+}
+
+// SpaceSession is one active session and the dev environment it belongs to.
+type SpaceSession struct {
+	DevEnvironment types.DevEnvironmentSummary
+	Session        types.DevEnvironmentSessionSummary
+}
+
+// DefaultConcurrency is the number of session listings [SpaceSessions] has
+// in flight when SpaceSessionsOptions.Concurrency is 0.
+const DefaultConcurrency = 8
+
+// maxConcurrency bounds SpaceSessionsOptions.Concurrency.
+const maxConcurrency = 64
+
+// SpaceSessionsOptions configures [SpaceSessions]. The zero value lists
+// every session of every RUNNING dev environment in scope, 8 listings at
+// a time, with the service's default page sizes, from the start.
+type SpaceSessionsOptions struct {
+	// MaxItems caps the sessions delivered, across dev environments; the
+	// listing then stops and ResumeToken continues at the next session.
+	// 0 means no cap; a negative value is an error.
+	MaxItems int32
+
+	// StartingToken resumes a listing: a [SpaceSessions.ResumeToken] made
+	// for the same SpaceName and ProjectName. "" means the start.
+	StartingToken string
+
+	// Concurrency is how many session listings may be in flight at once,
+	// 1..64. 0 means [DefaultConcurrency].
+	Concurrency int
+
+	// DevEnvironmentPageSize is maxResults for ListDevEnvironments, 1..50.
+	// 0 means the service's default.
+	DevEnvironmentPageSize int32
+
+	// SessionPageSize is maxResults for ListDevEnvironmentSessions, 1..200.
+	// 0 means the service's default.
+	SessionPageSize int32
+
+	// Statuses are the dev environment statuses whose sessions are asked
+	// for; the others are passed over without a request (only a running dev
+	// environment has sessions). nil means RUNNING only; an empty non-nil
+	// slice or an unknown status is an error.
+	Statuses []types.DevEnvironmentStatus
+}
+
+// SpaceSessions lists the active sessions of every dev environment of a
+// space, or of one project: ListDevEnvironments, then
+// ListDevEnvironmentSessions for each dev environment whose status is in
+// Statuses, concurrently, delivered in order.
+//
+// Order: dev environments in ListDevEnvironments order, each one's sessions
+// in the service's order: the same sequence for every Concurrency.
+//
+// Concurrency: up to Concurrency session listings are in flight while the
+// caller consumes earlier ones. Each dev environment's sessions are listed
+// in full (page after page) before they are delivered. At most Concurrency
+// dev environments with sessions to list, and at most 4×Concurrency dev
+// environments in all, are held ahead of the caller, however large the
+// space. When the service throttles (HTTP 429 on any attempt, seen through
+// a middleware added to each request's options), the listing halves the
+// number of requests it lets in flight (at most once per 100 ms) and grows
+// it back by one for every n successful attempts with n in flight: it adds no retries of
+// its own; retrying is the client's retryer's job. Every goroutine a loop
+// starts has ended before the loop returns, on every path.
+//
+// A SpaceSessions is not safe for concurrent use; its iterators are
+// single-use, and a new one continues from ResumeToken's position.
+type SpaceSessions struct {
+	client SpaceSessionsAPIClient
+	params codecatalyst.ListDevEnvironmentsInput // deep copy
+	opts   SpaceSessionsOptions
+
+	err       error // invalid input, reported by every iterator
+	fromToken bool  // StartingToken decoded
+
+	pos       spacePosition // the first session not yet delivered
+	done      bool          // nothing remains
+	delivered int32
+}
+
+// NewSpaceSessions returns a listing of the active sessions of
+// params.SpaceName, or of params.ProjectName in it when that is not nil.
+// params.Filters are sent with ListDevEnvironments unchanged; params.MaxResults
+// and params.NextToken must be nil (use DevEnvironmentPageSize and
+// StartingToken). It copies params deeply and applies optFns to a zero
+// [SpaceSessionsOptions].
+//
+// It never fails: invalid input (a nil client or params, an empty
+// SpaceName or ProjectName, an option out of range, an unknown status) is
+// reported by the first iterator step, before any request, as an error
+// matching [ErrInvalidParameter] or [ErrInvalidStartingToken] that names
+// the field.
+func NewSpaceSessions(client SpaceSessionsAPIClient, params *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*SpaceSessionsOptions)) *SpaceSessions {
+	s := &SpaceSessions{client: client}
+	for _, fn := range optFns {
+		fn(&s.opts)
+	}
+	s.opts.Statuses = slices.Clone(s.opts.Statuses)
+	if params != nil {
+		s.params = devEnvironmentsSpec.Copy(params)
+	}
+	s.err = s.setup(params)
+	return s
+}
+
+func (s *SpaceSessions) setup(params *codecatalyst.ListDevEnvironmentsInput) error {
+	switch {
+	case s.client == nil:
+		return invalid("client is nil")
+	case params == nil:
+		return invalid("params is nil")
+	}
+	if msg := devEnvironmentsSpec.Check(params); msg != "" {
+		return invalid("%s", msg)
+	}
+	o := s.opts
+	switch {
+	case params.MaxResults != nil:
+		return invalid("params.MaxResults must be nil (set DevEnvironmentPageSize)")
+	case params.NextToken != nil:
+		return invalid("params.NextToken must be nil (set StartingToken to a SpaceSessions ResumeToken)")
+	case o.MaxItems < 0:
+		return invalid("MaxItems must not be negative (0 means no cap), got %d", o.MaxItems)
+	case o.Concurrency < 0 || o.Concurrency > maxConcurrency:
+		return invalid("Concurrency must be between 1 and %d (0 means %d), got %d", maxConcurrency, DefaultConcurrency, o.Concurrency)
+	case o.DevEnvironmentPageSize < 0 || o.DevEnvironmentPageSize > devEnvironmentsSpec.MaxPageSize:
+		return invalid("DevEnvironmentPageSize must be between 1 and %d (0 means the service default), got %d", devEnvironmentsSpec.MaxPageSize, o.DevEnvironmentPageSize)
+	case o.SessionPageSize < 0 || o.SessionPageSize > sessionsSpec.MaxPageSize:
+		return invalid("SessionPageSize must be between 1 and %d (0 means the service default), got %d", sessionsSpec.MaxPageSize, o.SessionPageSize)
+	case o.Statuses != nil && len(o.Statuses) == 0:
+		return invalid("Statuses must not be empty (nil means RUNNING only)")
+	}
+	for _, st := range o.Statuses {
+		if !slices.Contains(types.DevEnvironmentStatus("").Values(), st) {
+			return invalid("Statuses: unknown dev environment status %q", st)
+		}
+	}
+	s.pos = spacePosition{Space: *params.SpaceName, Project: cloneString(params.ProjectName)}
+	if o.StartingToken != "" {
+		pos, err := decodeSpacePosition(o.StartingToken, *params.SpaceName, params.ProjectName)
+		if err != nil {
+			return fmt.Errorf("%w: StartingToken: %v", ErrInvalidStartingToken, err)
+		}
+		s.pos, s.fromToken = pos, true
+	}
+	return nil
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidParameter}, args...)...)
+}
+
+// ResumeToken returns the token that resumes exactly at the first session
+// not yet delivered, for StartingToken: after MaxItems, after a break, after
+// an error (at the dev environment whose listing failed, or whose sessions
+// could not be listed when the loop broke there). Before the first step it
+// encodes the starting position. "" means nothing remains. While the input
+// is invalid it returns the StartingToken as given if it decoded, else "".
+//
+// The token is "dss1." and unpadded base64url of a JSON object holding the
+// scope, a ListDevEnvironments ResumeToken that resumes at the dev
+// environment, that dev environment's id and a ListDevEnvironmentSessions
+// ResumeToken inside it; the "1" is the format's version. If that dev
+// environment is gone when the token is used, the listing continues with
+// the dev environment now at its place, from its first session.
+func (s *SpaceSessions) ResumeToken() string {
+	switch {
+	case s.err != nil && s.fromToken:
+		return s.opts.StartingToken
+	case s.err != nil, s.done:
+		return ""
+	}
+	return s.pos.encode()
+}
+
+// Collect returns every remaining session. It stops at the first error and
+// returns the sessions delivered before it with the error; ResumeToken then
+// points at the first session not returned.
+func (s *SpaceSessions) Collect(ctx context.Context, optFns ...func(*codecatalyst.Options)) ([]SpaceSession, error) {
+	var all []SpaceSession
+	for it, err := range s.Items(ctx, optFns...) {
+		if err != nil {
+			return all, err
+		}
+		all = append(all, it)
+	}
+	return all, nil
+}
+
+// Items returns an iterator over the remaining sessions, in order. A
+// session counts as delivered when it is yielded, so after a break
+// ResumeToken points at the next one.
+//
+// A ListDevEnvironments error is yielded once, after every session before
+// it, and ends the iterator. An error listing one dev environment's sessions
+// is yielded as (SpaceSession{DevEnvironment: env}, err), after the sessions
+// of that dev environment obtained before it, with err naming the dev
+// environment and wrapping the cause ([errors.As] finds the SDK's typed
+// exceptions): if the loop goes on, the rest of that dev environment is
+// skipped and the listing continues; if it breaks, ResumeToken points at the
+// first session of it not delivered. A dev environment deleted after it was
+// listed (ResourceNotFoundException) has no more sessions and is passed
+// over without an error. A cancelled ctx is yielded as an error, once.
+// Invalid input is yielded, before any request, by every iterator.
+//
+// optFns are passed to the client on every request, after them a
+// middleware that observes throttled attempts.
+func (s *SpaceSessions) Items(ctx context.Context, optFns ...func(*codecatalyst.Options)) iter.Seq2[SpaceSession, error] {
+	return func(yield func(SpaceSession, error) bool) {
+		if s.err != nil {
+			yield(SpaceSession{}, s.err)
+			return
+		}
+		if s.done || s.capped() {
+			return
+		}
+		r := s.newRun(ctx, optFns)
+		defer r.close()
+		r.loop(yield)
+	}
+}
+
+func (s *SpaceSessions) capped() bool {
+	return s.opts.MaxItems > 0 && s.delivered >= s.opts.MaxItems
+}
+
+func (s *SpaceSessions) listed(status types.DevEnvironmentStatus) bool {
+	if s.opts.Statuses == nil {
+		return status == types.DevEnvironmentStatusRunning
+	}
+	return slices.Contains(s.opts.Statuses, status)
+}
+
+// slot is one dev environment of the window: listed, and its sessions
+// being listed (or not to be listed) ahead of the caller.
+type slot struct {
+	env      types.DevEnvironmentSummary
+	at       spacePosition // resumes at this dev environment's first session not delivered
+	after    string        // ListDevEnvironments token at the next dev environment
+	last     bool          // no dev environment follows
+	list     bool          // its sessions are listed
+	start    string        // sessions token to start from ("" = its first session)
+	done     chan struct{} // closed when the worker has finished
+	pages    []sessionPage // written by the worker before done is closed
+	err      error         // listing its sessions failed
+	errAt    string        // the sessions token at the failure
+	panicked bool
+	panicVal any
+}
+
+// sessionPage is one page of sessions and the sessions token before it.
+type sessionPage struct {
+	start string
+	items []types.DevEnvironmentSessionSummary
+}
+
+// run is one iterator loop over a SpaceSessions.
+type run struct {
+	s      *SpaceSessions
+	ctx    context.Context
+	cancel context.CancelFunc
+	optFns []func(*codecatalyst.Options)
+	lim    *limiter
+	wg     sync.WaitGroup
+
+	envs     *ListDevEnvironmentsPaginator
+	nextEnv  func() (types.DevEnvironmentSummary, error, bool)
+	stopEnvs func()
+	envsDone bool  // no dev environment remains to be listed
+	envErr   error // ListDevEnvironments failed: report after the window
+	first    bool  // the next dev environment listed is the one StartingToken names
+
+	window  []*slot
+	listing int // slots in the window whose sessions are listed
+}
+
+func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.Options)) *run {
+	ctx, cancel := context.WithCancel(ctx)
+	conc := s.opts.Concurrency
+	if conc == 0 {
+		conc = DefaultConcurrency
+	}
+	r := &run{s: s, ctx: ctx, cancel: cancel, lim: newLimiter(conc), first: s.pos.ID != ""}
+	r.optFns = append(slices.Clip(optFns), r.lim.observe)
+	r.envs = NewListDevEnvironmentsPaginator(s.client, &s.params, func(o *ListDevEnvironmentsPaginatorOptions) {
+		o.PageSize, o.StartingToken = s.opts.DevEnvironmentPageSize, s.pos.Env
+	})
+	r.nextEnv, r.stopEnvs = iter.Pull2(r.envs.Items(ctx, r.optFns...))
+	return r
+}
+
+// close ends the loop: it cancels the workers and waits for them, so that
+// no goroutine outlives the loop, and raises a worker's panic again here.
+func (r *run) close() {
+	r.cancel()
+	r.stopEnvs()
+	r.wg.Wait()
+	for _, sl := range r.window {
+		if sl.panicked {
+			panic(sl.panicVal)
+		}
+	}
+}
+
+// loop delivers the sessions in order until the end, MaxItems, an error
+// that ends it or a break.
+func (r *run) loop(yield func(SpaceSession, error) bool) {
+	s := r.s
+	conc := r.lim.max
+	for {
+		// Fill the window: list dev environments ahead, start their workers.
+		for !r.envsDone && r.listing < conc && len(r.window) < 4*conc {
+			r.pull()
+		}
+		if len(r.window) == 0 {
+			if r.envErr != nil {
+				yield(SpaceSession{}, r.envErr)
+				return
+			}
+			s.done = true
+			return
+		}
+		sl := r.window[0]
+		if sl.list {
+			select {
+			case <-sl.done:
+			case <-r.ctx.Done():
+				yield(SpaceSession{DevEnvironment: sl.env}, fmt.Errorf("devsessions: listing the sessions of dev environment %s: %w",
+					describeEnv(sl.env), context.Cause(r.ctx)))
+				return
+			}
+			if sl.panicked {
+				r.window = r.window[1:]
+				panic(sl.panicVal)
+			}
+		}
+		if !r.deliver(sl, yield) {
+			return
+		}
+		r.window[0] = nil
+		r.window = r.window[1:]
+		if sl.list {
+			r.listing--
+		}
+	}
+}
+
+// pull lists the next dev environment into the window.
+func (r *run) pull() {
+	s := r.s
+	at := r.envs.ResumeToken()
+	env, err, ok := r.nextEnv()
+	switch {
+	case !ok:
+		r.envsDone = true
+		return
+	case err != nil:
+		r.envsDone, r.envErr = true, err
+		return
+	}
+	after := r.envs.ResumeToken()
+	sl := &slot{env: env, after: after, last: after == "", list: s.listed(env.Status), done: make(chan struct{})}
+	sl.at = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: at, ID: aws.ToString(env.Id)}
+	if r.first {
+		r.first = false
+		if aws.ToString(env.Id) == s.pos.ID {
+			sl.start = s.pos.Sessions
+		}
+	}
+	r.window = append(r.window, sl)
+	if !sl.list {
+		close(sl.done)
+		return
+	}
+	r.listing++
+	r.wg.Add(1)
+	go r.work(sl)
+}
+
+// work lists one dev environment's sessions in full into its slot.
+func (r *run) work(sl *slot) {
+	defer r.wg.Done()
+	defer close(sl.done)
+	defer func() {
+		if v := recover(); v != nil {
+			sl.panicked, sl.panicVal = true, v
+		}
+	}()
+	s := r.s
+	project := sl.env.ProjectName
+	if project == nil {
+		project = s.params.ProjectName
+	}
+	if project == nil || sl.env.Id == nil {
+		sl.err = fmt.Errorf("devsessions: dev environment %s: ListDevEnvironments gave no id or projectName to list its sessions by", describeEnv(sl.env))
+		return
+	}
+	p := NewListDevEnvironmentSessionsPaginator(s.client, &codecatalyst.ListDevEnvironmentSessionsInput{
+		SpaceName: s.params.SpaceName, ProjectName: project, DevEnvironmentId: sl.env.Id,
+	}, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
+		o.PageSize, o.StartingToken = s.opts.SessionPageSize, sl.start
+	})
+	for p.HasMorePages() {
+		start := p.ResumeToken()
+		if err := r.lim.acquire(r.ctx); err != nil {
+			sl.err, sl.errAt = err, start
+			return
+		}
+		out, err := p.NextPage(r.ctx, r.optFns...)
+		r.lim.release()
+		var notFound *types.ResourceNotFoundException
+		switch {
+		case errors.As(err, &notFound):
+			return // deleted since it was listed: no more sessions
+		case err != nil:
+			sl.err, sl.errAt = err, start
+			return
+		}
+		if len(out.Items) > 0 {
+			sl.pages = append(sl.pages, sessionPage{start: start, items: out.Items})
+		}
+	}
+}
+
+// deliver yields the sessions of the window's first slot, then its error,
+// moving the position past each before it is yielded. It reports whether
+// the loop goes on.
+func (r *run) deliver(sl *slot, yield func(SpaceSession, error) bool) bool {
+	s := r.s
+	at := func(sessions string) spacePosition {
+		p := sl.at
+		p.Sessions = sessions
+		return p
+	}
+	for pi, pg := range sl.pages {
+		for i, it := range pg.items {
+			switch {
+			case i+1 < len(pg.items):
+				s.pos = at(sessionTokenAt(pg.start, i+1))
+			case pi+1 < len(sl.pages):
+				s.pos = at(sl.pages[pi+1].start)
+			case sl.err != nil:
+				s.pos = at(sl.errAt)
+			default:
+				r.pass(sl)
+			}
+			s.delivered++
+			if !yield(SpaceSession{DevEnvironment: sl.env, Session: it}, nil) || s.capped() {
+				return false
+			}
+		}
+	}
+	if sl.err != nil {
+		s.pos = at(sl.errAt)
+		err := fmt.Errorf("devsessions: listing the sessions of dev environment %s: %w", describeEnv(sl.env), sl.err)
+		if !yield(SpaceSession{DevEnvironment: sl.env}, err) {
+			return false
+		}
+	}
+	r.pass(sl)
+	return true
+}
+
+// pass moves the position past the slot's dev environment.
+func (r *run) pass(sl *slot) {
+	s := r.s
+	s.pos = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: sl.after}
+	s.done = sl.last
+}
+
+func describeEnv(env types.DevEnvironmentSummary) string {
+	id := aws.ToString(env.Id)
+	if a := aws.ToString(env.Alias); a != "" {
+		return fmt.Sprintf("%s (%s) in project %s", id, a, aws.ToString(env.ProjectName))
+	}
+	return fmt.Sprintf("%s in project %s", id, aws.ToString(env.ProjectName))
+}
