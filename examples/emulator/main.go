@@ -5,8 +5,8 @@
 //
 //	go run ./examples/emulator --sessions 30 [--latency 50ms] [--rate-limit 10]
 //
-// Its first line of output is an export line to paste into a shell, its
-// second an aws command that then works unchanged. It serves until
+// Its output is two lines: an export line to paste into a shell, then an aws
+// command that then works unchanged. It serves until
 // interrupted (SIGINT or SIGTERM), then exits 0.
 //
 // The certificate clients must trust is written, by default, to a new file
@@ -76,8 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CODECATALYST=%s AWS_BEARER_TOKEN_CODECATALYST=%s AWS_CA_BUNDLE=%s\n", srv.URL, *token, path)
 	fmt.Fprintf(stdout, "aws codecatalyst list-dev-environment-sessions --space-name %s --project-name %s --dev-environment-id %s --max-items 5 --page-size 2\n",
 		devsessionstest.DemoSpace, devsessionstest.DemoProject, devsessionstest.DemoDevEnvironment)
-	fmt.Fprintf(stdout, "aws codecatalyst list-dev-environments --space-name %s --max-items 5 --page-size 2\n", devsessionstest.DemoSpace)
-	fmt.Fprintf(stderr, "emulator: serving %d dev environments and %d sessions at %s until interrupted\n", len(envs), len(all), srv.URL)
+	fmt.Fprintf(stderr, "emulator: serving %d dev environments and %d sessions at %s until interrupted; the space: aws codecatalyst list-dev-environments --space-name %s\n",
+		len(envs), len(all), srv.URL, devsessionstest.DemoSpace)
 	<-ctx.Done()
 	return 0
 }
