@@ -237,7 +237,7 @@ func TestClientGlobalScriptCountsBothOperations(t *testing.T) {
 
 func TestClientCountsCallsInFlight(t *testing.T) {
 	fake := newSpaceClient()
-	fake.Latency = 50 * time.Millisecond
+	fake.Latency = 200 * time.Millisecond
 	const n = 5
 	var wg sync.WaitGroup
 	for i := range n {
