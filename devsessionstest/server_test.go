@@ -492,6 +492,7 @@ func TestServerLatency(t *testing.T) {
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 	t.Run("requests inside the latency count in flight", func(t *testing.T) {
+		srv := newSpaceServer(t, devsessionstest.ServerOptions{Latency: 300 * time.Millisecond})
 		const n = 4
 		done := make(chan error, n)
 		for range n {

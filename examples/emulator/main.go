@@ -1,22 +1,31 @@
-// Command emulator serves a local CodeCatalyst ListDevEnvironmentSessions
-// endpoint over HTTPS on loopback, seeded with demo sessions, for the AWS
+// Command emulator serves a local CodeCatalyst endpoint for
+// ListDevEnvironmentSessions and ListDevEnvironments over HTTPS on loopback,
+// seeded with the demo space (devsessionstest.DemoSpaceData), for the AWS
 // CLI, the Go SDK or list-sessions to talk to.
 //
-//	go run ./examples/emulator --sessions 30
+//	go run ./examples/emulator --sessions 30 [--latency 50ms] [--rate-limit 10]
 //
-// Its first line of output is an export line to paste into a shell, its
-// second an aws command that then works unchanged. It serves until
-// interrupted.
+// Its output is two lines: an export line to paste into a shell, then an aws
+// command that then works unchanged. It serves until
+// interrupted (SIGINT or SIGTERM), then exits 0.
+//
+// The certificate clients must trust is written, by default, to a new file
+// of its own (devsessions-emulator-*.pem in the temporary directory), so
+// that emulators running at once never share one. --cert-file names the
+// file instead. On exit the emulator removes the file if it created it: the
+// default file always, a --cert-file only if it did not exist before the
+// run (one that existed is overwritten and left in place).
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
@@ -24,41 +33,77 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr) // run's deferred cleanup is done when it returns
+	stop()
+	os.Exit(code)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (loopback; port 0 picks a free one)")
-	token := fs.String("token", devsessionstest.DefaultToken, "bearer token clients must send")
-	certFile := fs.String("cert-file", filepath.Join(os.TempDir(), "devsessions-emulator-ca.pem"), "where to write the certificate clients must trust")
-	sessions := fs.Int("sessions", 30, "number of demo sessions to serve")
-	seed := fs.String("seed", "", "seed for page tokens: the same seed accepts the same tokens across runs")
-	if err := fs.Parse(args); err != nil {
+	flags := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", "127.0.0.1:0", "address to listen on (loopback; port 0 picks a free one)")
+	token := flags.String("token", devsessionstest.DefaultToken, "bearer token clients must send")
+	certFile := flags.String("cert-file", "", "where to write the certificate clients must trust (default: a new devsessions-emulator-*.pem in the temporary directory, removed on exit)")
+	sessions := flags.Int("sessions", 30, "number of sessions of the demo dev environment")
+	seed := flags.String("seed", "", "seed for page tokens: the same seed accepts the same tokens across runs")
+	latency := flags.Duration("latency", 0, "delay every answer by this much (0: none)")
+	rateLimit := flags.Float64("rate-limit", 0, "requests per second to answer, beyond which 429 ThrottlingException (0: no limit)")
+	if err := flags.Parse(args); err != nil {
 		return 2
 	}
-	if *sessions < 0 || *token == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "emulator: --sessions must not be negative, --token must not be empty, and no arguments are taken")
+	if *sessions < 0 || *token == "" || *latency < 0 || *rateLimit < 0 || flags.NArg() > 0 {
+		fmt.Fprintln(stderr, "emulator: --sessions, --latency and --rate-limit must not be negative, --token must not be empty, and no arguments are taken")
 		return 2
 	}
+	envs, all := devsessionstest.DemoSpaceData(*sessions)
 	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{
-		Addr: *addr, Token: *token, Seed: *seed, Sessions: devsessionstest.Sessions(*sessions),
+		Addr: *addr, Token: *token, Seed: *seed, DevEnvironments: envs, Sessions: all,
+		Latency: *latency, RateLimit: *rateLimit,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "emulator:", err)
 		return 1
 	}
 	defer srv.Close()
-	if err := srv.WriteCert(*certFile); err != nil {
+	path, created, err := writeCert(*certFile, srv.CertPEM)
+	if created {
+		defer os.Remove(path)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "emulator:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CODECATALYST=%s AWS_BEARER_TOKEN_CODECATALYST=%s AWS_CA_BUNDLE=%s\n", srv.URL, *token, *certFile)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CODECATALYST=%s AWS_BEARER_TOKEN_CODECATALYST=%s AWS_CA_BUNDLE=%s\n", srv.URL, *token, path)
 	fmt.Fprintf(stdout, "aws codecatalyst list-dev-environment-sessions --space-name %s --project-name %s --dev-environment-id %s --max-items 5 --page-size 2\n",
 		devsessionstest.DemoSpace, devsessionstest.DemoProject, devsessionstest.DemoDevEnvironment)
-	fmt.Fprintf(stderr, "emulator: serving %d sessions at %s until interrupted\n", *sessions, srv.URL)
+	fmt.Fprintf(stderr, "emulator: serving %d dev environments and %d sessions at %s until interrupted; the space: aws codecatalyst list-dev-environments --space-name %s\n",
+		len(envs), len(all), srv.URL, devsessionstest.DemoSpace)
 	<-ctx.Done()
 	return 0
+}
+
+// writeCert writes pem to path, or to a new temporary file when path is "".
+// It returns the file's path and whether the file is the emulator's own (it
+// did not exist before), which is then to be removed on exit.
+func writeCert(path string, pem []byte) (string, bool, error) {
+	var f *os.File
+	var err error
+	created := true
+	if path == "" {
+		f, err = os.CreateTemp("", "devsessions-emulator-*.pem")
+	} else {
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			created = false
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o644)
+		}
+	}
+	if err != nil {
+		return path, false, err
+	}
+	_, err = f.Write(pem)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return f.Name(), created, err
 }
