@@ -1,5 +1,8 @@
-// Command quickstart pages through demo sessions offline: it stops at a cap,
-// prints the resume token, and resumes from it in a second run.
+// Command quickstart pages through demo sessions offline, with the real SDK
+// client against the local HTTPS endpoint of package devsessionstest: it
+// stops at a cap, prints the resume token, and resumes from it in a second
+// run. The token is a real one: the emulator (go run ./examples/emulator,
+// same default seed) and the AWS CLI pointed at it accept it too.
 //
 //	go run ./examples/quickstart
 package main
@@ -24,8 +27,13 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	// In real code: client := codecatalyst.NewFromConfig(cfg).
-	client := devsessionstest.NewClient(devsessionstest.Sessions(12))
+	// In real code: client, err := cliconfig.NewClient(ctx).
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Sessions: devsessionstest.Sessions(12)})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	client := srv.Client()
 	in := &codecatalyst.ListDevEnvironmentSessionsInput{
 		SpaceName:        aws.String(devsessionstest.DemoSpace),
 		ProjectName:      aws.String(devsessionstest.DemoProject),
@@ -50,7 +58,8 @@ func run(ctx context.Context) error {
 		fmt.Println()
 	}
 	token := p.ResumeToken()
-	fmt.Println("  resume token (works with aws ... --starting-token too):", token)
+	fmt.Println("  resume token:", token)
+	fmt.Println("  (a token of the local endpoint: the emulator and `aws ... --starting-token --page-size 4` against it accept it)")
 
 	fmt.Println("second run: resume, one session at a time")
 	p = devsessions.NewListDevEnvironmentSessionsPaginator(client, in,
@@ -65,6 +74,6 @@ func run(ctx context.Context) error {
 		fmt.Printf("  %s started %s\n", aws.ToString(s.Id), s.StartedTime.Format("2006-01-02 15:04"))
 	}
 	fmt.Printf("  resume token: %q (nothing left)\n", p.ResumeToken())
-	fmt.Println("requests sent:", client.Calls())
+	fmt.Println("requests sent:", len(srv.Requests()))
 	return nil
 }
