@@ -204,21 +204,24 @@ func TestSSOSessionToken(t *testing.T) {
 }
 
 func TestUntrustedCertificateIsOneClearLine(t *testing.T) {
-	srv := serve(t, 4)
-	other, err := devsessionstest.NewServer(devsessionstest.ServerOptions{})
-	require.NoError(t, err)
-	defer other.Close()
-	wrong := filepath.Join(t.TempDir(), "other.pem")
-	require.NoError(t, other.WriteCert(wrong))
-	t.Setenv("AWS_CA_BUNDLE", wrong)
+	for name, args := range map[string][]string{"single": demoArgs, "space": spaceArgs} {
+		t.Run(name, func(t *testing.T) {
+			srv := serveSpace(t, 4)
+			other, err := devsessionstest.NewServer(devsessionstest.ServerOptions{})
+			require.NoError(t, err)
+			defer other.Close()
+			wrong := filepath.Join(t.TempDir(), "other.pem")
+			require.NoError(t, other.WriteCert(wrong))
+			t.Setenv("AWS_CA_BUNDLE", wrong)
 
-	code, stdout, stderr := runCmd(t, append(demoArgs, "--endpoint-url", srv.URL)...)
-	assert.Equal(t, 1, code)
-	assert.Empty(t, stdout)
-	assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, stderr)
-	assert.Contains(t, stderr, "AWS_CA_BUNDLE")
-	assert.Equal(t, 1, srv.TLSHandshakes(), "not retried")
-	assert.Empty(t, srv.Requests())
+			code, stdout, stderr := runCmd(t, append(slices.Clone(args), "--endpoint-url", srv.URL)...)
+			assert.Equal(t, 1, code)
+			assert.Empty(t, stdout)
+			assert.Equal(t, "list-sessions: the endpoint's TLS certificate is not trusted; set AWS_CA_BUNDLE to the PEM file of the authority that signed it\n", stderr)
+			assert.Equal(t, 1, srv.TLSHandshakes(), "not retried")
+			assert.Empty(t, srv.Requests())
+		})
+	}
 }
 
 func TestServiceErrorExit1(t *testing.T) {
@@ -228,6 +231,7 @@ func TestServiceErrorExit1(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "An error occurred (ResourceNotFoundException) when calling the ListDevEnvironmentSessions operation:")
+	assert.NotContains(t, stderr, "resume", "nothing was listed: no hint")
 }
 
 // serveSpace starts an endpoint serving the demo space, with n sessions in
@@ -442,7 +446,121 @@ func TestTokenChainAcrossRuns(t *testing.T) {
 			})
 		}
 	}
-	for _, r := range srv.Requests() {
-		assert.NotEqual(t, "ASLEEP", r.Operation)
+	assert.Zero(t, srv.Throttled())
+}
+
+var accessDenied = devsessionstest.ServerFault{Status: 403, Code: "AccessDeniedException"}
+
+// TestFailurePrintsWhatWasListed checks that a request failing part-way
+// prints the sessions listed before it with a NextToken that resumes
+// exactly after them, then the error, and exits 1.
+func TestFailurePrintsWhatWasListed(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   []string
+		script func(*devsessionstest.Server)
+		before int    // sessions printed before the error
+		op     string // the operation named in the error line
+	}{
+		{"single, third page", append([]string{"--page-size", "2"}, demoArgs...),
+			func(s *devsessionstest.Server) { s.Script(3, accessDenied) }, 4, "ListDevEnvironmentSessions"},
+		{"single, second page", append([]string{"--page-size", "3"}, demoArgs...),
+			func(s *devsessionstest.Server) { s.Script(2, accessDenied) }, 3, "ListDevEnvironmentSessions"},
+		{"space, at a dev environment's first page", spaceArgs,
+			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 1, accessDenied) }, 5 + 2, "ListDevEnvironmentSessions"},
+		{"space, inside a dev environment", append([]string{"--page-size", "2", "--concurrency", "2"}, spaceArgs...),
+			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 2, accessDenied) }, 5 + 2 + 2, "ListDevEnvironmentSessions"},
+		{"space, concurrency 64", append([]string{"--concurrency", "64"}, spaceArgs...),
+			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "web-main"), 1, accessDenied) }, 5 + 2 + 3 + 1, "ListDevEnvironmentSessions"},
 	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			serveSpace(t, 5)
+			code, stdout, stderr := runCmd(t, tc.args...)
+			require.Equal(t, 0, code, stderr)
+			full := decode(t, stdout).ids()
+
+			srv := serveSpace(t, 5) // a fresh server: scripted requests count from its first
+			tc.script(srv)
+			code, stdout, stderr = runCmd(t, tc.args...)
+			assert.Equal(t, 1, code)
+			out := decode(t, stdout)
+			assert.Equal(t, full[:tc.before], out.ids(), "what was listed before the error is printed")
+			require.NotNil(t, out.NextToken)
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			require.Len(t, lines, 2, stderr)
+			assert.Contains(t, lines[0], "An error occurred (AccessDeniedException) when calling the "+tc.op+" operation")
+			assert.Equal(t, fmt.Sprintf("list-sessions: %d sessions were listed before the error (printed above); resume with --starting-token %s",
+				tc.before, *out.NextToken), lines[1])
+
+			code, stdout, stderr = runCmd(t, append(slices.Clone(tc.args), "--starting-token", *out.NextToken)...)
+			require.Equal(t, 0, code, stderr)
+			rest := decode(t, stdout)
+			assert.Equal(t, full, append(out.ids(), rest.ids()...), "the NextToken resumes exactly after what was printed")
+			assert.Nil(t, rest.NextToken)
+		})
+	}
+}
+
+func TestFailureBeforeAnythingListed(t *testing.T) {
+	for name, args := range map[string][]string{"single": demoArgs, "space": spaceArgs} {
+		t.Run(name, func(t *testing.T) {
+			srv := serveSpace(t, 5)
+			srv.Script(1, accessDenied)
+			code, stdout, stderr := runCmd(t, args...)
+			assert.Equal(t, 1, code)
+			assert.Empty(t, stdout)
+			op := map[string]string{"single": "ListDevEnvironmentSessions", "space": "ListDevEnvironments"}[name]
+			assert.Equal(t, "list-sessions: An error occurred (AccessDeniedException) when calling the "+op+" operation: scripted AccessDeniedException\n", stderr)
+		})
+	}
+}
+
+func TestRepeatedTokenKeepsAResumeToken(t *testing.T) {
+	srv := serveSpace(t, 7)
+	srv.Script(2, devsessionstest.ServerFault{RepeatToken: true})
+	code, stdout, stderr := runCmd(t, append([]string{"--page-size", "2"}, demoArgs...)...)
+	assert.Equal(t, 1, code)
+	out := decode(t, stdout)
+	require.NotEmpty(t, out.Items)
+	require.NotNil(t, out.NextToken, "never an empty token after a repeated one")
+	assert.NotEmpty(t, *out.NextToken)
+	assert.Contains(t, stderr, "resume with --starting-token "+*out.NextToken+"\n")
+
+	code, stdout, stderr = runCmd(t, append([]string{"--page-size", "2", "--starting-token", *out.NextToken}, demoArgs...)...)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, wantSessions(7, devsessionstest.DemoProject)[:7], append(out.ids(), decode(t, stdout).ids()...))
+}
+
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		t.Run(fmt.Sprint("terminal=", terminal), func(t *testing.T) {
+			serveSpace(t, 5, func(o *devsessionstest.ServerOptions) { o.Latency = 20 * time.Millisecond })
+			var stdout, stderr bytes.Buffer
+			c := command{stdout: &stdout, stderr: &stderr, terminal: func() bool { return terminal }, now: time.Now,
+				progressDelay: 0, progressEvery: 2 * time.Millisecond}
+			code := c.run(t.Context(), append([]string{"--concurrency", "1", "--dev-environment-page-size", "2"}, spaceArgs...))
+			require.Equal(t, 0, code, stderr.String())
+			assert.Equal(t, wantSessions(5, ""), decode(t, stdout.String()).ids(), "progress never goes to standard output")
+			if !terminal {
+				assert.Empty(t, stderr.String())
+				return
+			}
+			assert.Regexp(t, `\rlisted \d+ dev environments, \d+ sessions…\x1b\[K`, stderr.String())
+			assert.Regexp(t, `listed [1-9]\d* dev environments, [1-9]\d* sessions`, stderr.String(), "counts what was listed")
+			assert.True(t, strings.HasSuffix(stderr.String(), "\r\x1b[K"), "cleared at the end")
+		})
+	}
+	t.Run("pipe is not a terminal", func(t *testing.T) {
+		r, w, err := os.Pipe()
+		require.NoError(t, err)
+		defer r.Close()
+		defer w.Close()
+		assert.False(t, isTerminal(w))
+		assert.False(t, isTerminal(&bytes.Buffer{}))
+		f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+		require.NoError(t, err)
+		defer f.Close()
+		assert.False(t, isTerminal(f))
+	})
 }

@@ -15,11 +15,11 @@ type atomicInt = atomic.Int64
 // rewritten in place at most every so often, and cleared by stop. It shows
 // nothing for a listing that ends within its delay.
 type progress struct {
-	w     io.Writer
-	c     *countingClient
-	done  chan struct{}
-	wg    sync.WaitGroup
-	shown bool // written only by the goroutine, read after wg.Wait
+	w    io.Writer
+	c    *countingClient
+	done chan struct{}
+	wg   sync.WaitGroup
+	last string // the line shown; written only by the goroutine, read after wg.Wait
 }
 
 func startProgress(w io.Writer, c *countingClient, delay, every time.Duration) *progress {
@@ -48,10 +48,14 @@ func (p *progress) loop(delay, every time.Duration) {
 	}
 }
 
+// show rewrites the line when the counts have changed.
 func (p *progress) show() {
 	line := fmt.Sprintf("listed %d dev environments, %d sessions…", p.c.envs.Load(), p.c.sessions.Load())
+	if line == p.last {
+		return
+	}
 	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
-	p.shown = true
+	p.last = line
 }
 
 // stop ends the progress line and clears it; a nil progress does nothing.
@@ -61,7 +65,7 @@ func (p *progress) stop() {
 	}
 	close(p.done)
 	p.wg.Wait()
-	if p.shown {
+	if p.last != "" {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
 }
