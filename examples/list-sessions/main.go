@@ -213,7 +213,7 @@ func (c command) single(ctx context.Context, f flags, client *codecatalyst.Clien
 		o.MaxItems, o.PageSize, o.StartingToken = int32(f.maxItems), int32(f.pageSize), f.startingToken
 	})
 	items, err := p.Collect(ctx)
-	return c.finish(len(items), p.ResumeToken(), err, "ListDevEnvironmentSessions", func(next string) error {
+	return c.finish(len(items), p.ResumeToken(), err, "ListDevEnvironmentSessions", "", func(next string) error {
 		return write(c.stdout, f.output, items, next)
 	})
 }
@@ -236,14 +236,15 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 	}
 	var items []devsessions.SpaceSession
 	var err error
-	op := "ListDevEnvironments"
+	op, env := "ListDevEnvironments", ""
 	for it, e := range s.Items(ctx) {
 		if e != nil {
 			// An error listing one dev environment's sessions comes with
 			// that dev environment: stop there, so that NextToken resumes
 			// at it, rather than skip it silently.
-			if it.DevEnvironment.Id != nil {
+			if id := aws.ToString(it.DevEnvironment.Id); id != "" {
 				op = "ListDevEnvironmentSessions"
+				env = fmt.Sprintf("%s (%s) in project %s", id, devEnvLabel(it.DevEnvironment), aws.ToString(it.DevEnvironment.ProjectName))
 			}
 			err = e
 			break
@@ -252,7 +253,7 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 		counting.sessions.Add(1)
 	}
 	prog.stop()
-	return c.finish(len(items), s.ResumeToken(), err, op, func(next string) error {
+	return c.finish(len(items), s.ResumeToken(), err, op, env, func(next string) error {
 		return writeSpace(c.stdout, f.output, scopeTitle(f), items, next, c.now())
 	})
 }
@@ -261,7 +262,7 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 // status. After an error it prints the n sessions listed before it (when
 // there are any) with next, which resumes after them, so that none is lost;
 // invalid input prints nothing on standard output and exits 2.
-func (c command) finish(n int, next string, err error, op string, print func(next string) error) int {
+func (c command) finish(n int, next string, err error, op, env string, print func(next string) error) int {
 	if errors.Is(err, devsessions.ErrInvalidParameter) || errors.Is(err, devsessions.ErrInvalidStartingToken) {
 		fmt.Fprintln(c.stderr, "list-sessions:", err)
 		return 2
@@ -275,7 +276,7 @@ func (c command) finish(n int, next string, err error, op string, print func(nex
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(c.stderr, "list-sessions:", describe(err, op))
+	fmt.Fprintln(c.stderr, "list-sessions:", describe(err, op, env))
 	if n > 0 && next != "" {
 		fmt.Fprintf(c.stderr, "list-sessions: %d sessions were listed before the error (printed above); resume with --starting-token %s\n", n, next)
 	}
@@ -297,15 +298,10 @@ func newClient(ctx context.Context, f flags) (*codecatalyst.Client, error) {
 }
 
 // describe turns an error into one line in the AWS CLI's words; op is the
-// operation that failed.
-func describe(err error, op string) string {
+// operation that failed and env, when not "", the dev environment whose
+// sessions it was listing.
+func describe(err error, op, env string) string {
 	var apiErr smithy.APIError
-	var env string
-	if op == "ListDevEnvironmentSessions" {
-		if _, after, ok := strings.Cut(err.Error(), "listing the sessions of dev environment "); ok {
-			env, _, _ = strings.Cut(after, ": ")
-		}
-	}
 	switch {
 	case cliconfig.IsCertificateError(err):
 		return "the endpoint's TLS certificate is not trusted; set AWS_CA_BUNDLE to the PEM file of the authority that signed it"
@@ -316,7 +312,7 @@ func describe(err error, op string) string {
 		}
 		return msg
 	}
-	return err.Error()
+	return err.Error() // the library's own words, which name the dev environment
 }
 
 // countingClient counts the dev environments ListDevEnvironments returns,

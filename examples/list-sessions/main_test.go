@@ -460,18 +460,21 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 		args   []string
 		script func(*devsessionstest.Server)
 		before int    // sessions printed before the error
-		op     string // the operation named in the error line
+		env    string // the dev environment named in the error line
 	}{
 		{"single, third page", append([]string{"--page-size", "2"}, demoArgs...),
-			func(s *devsessionstest.Server) { s.Script(3, accessDenied) }, 4, "ListDevEnvironmentSessions"},
+			func(s *devsessionstest.Server) { s.Script(3, accessDenied) }, 4, ""},
 		{"single, second page", append([]string{"--page-size", "3"}, demoArgs...),
-			func(s *devsessionstest.Server) { s.Script(2, accessDenied) }, 3, "ListDevEnvironmentSessions"},
+			func(s *devsessionstest.Server) { s.Script(2, accessDenied) }, 3, ""},
 		{"space, at a dev environment's first page", spaceArgs,
-			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 1, accessDenied) }, 5 + 2, "ListDevEnvironmentSessions"},
+			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 1, accessDenied) }, 5 + 2,
+			" (dev environment " + demoEnvID(t, "pay-main") + " (pay-main) in project payments-api)"},
 		{"space, inside a dev environment", append([]string{"--page-size", "2", "--concurrency", "2"}, spaceArgs...),
-			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 2, accessDenied) }, 5 + 2 + 2, "ListDevEnvironmentSessions"},
+			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 2, accessDenied) }, 5 + 2 + 2,
+			" (dev environment " + demoEnvID(t, "pay-main") + " (pay-main) in project payments-api)"},
 		{"space, concurrency 64", append([]string{"--concurrency", "64"}, spaceArgs...),
-			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "web-main"), 1, accessDenied) }, 5 + 2 + 3 + 1, "ListDevEnvironmentSessions"},
+			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "web-main"), 1, accessDenied) }, 5 + 2 + 3 + 1,
+			" (dev environment " + demoEnvID(t, "web-main") + " (web-main) in project web-frontend)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -489,7 +492,7 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 			require.NotNil(t, out.NextToken)
 			lines := strings.Split(strings.TrimSpace(stderr), "\n")
 			require.Len(t, lines, 2, stderr)
-			assert.Contains(t, lines[0], "An error occurred (AccessDeniedException) when calling the "+tc.op+" operation")
+			assert.Equal(t, "list-sessions: An error occurred (AccessDeniedException) when calling the ListDevEnvironmentSessions operation: scripted AccessDeniedException"+tc.env, lines[0])
 			assert.Equal(t, fmt.Sprintf("list-sessions: %d sessions were listed before the error (printed above); resume with --starting-token %s",
 				tc.before, *out.NextToken), lines[1])
 
@@ -498,6 +501,32 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 			rest := decode(t, stdout)
 			assert.Equal(t, full, append(out.ids(), rest.ids()...), "the NextToken resumes exactly after what was printed")
 			assert.Nil(t, rest.NextToken)
+		})
+	}
+}
+
+func TestDemoModes(t *testing.T) {
+	isolate(t)
+	cases := []struct {
+		name    string
+		args    []string
+		want    []string
+		withEnv bool
+	}{
+		{"single dev environment", []string{"--project-name", devsessionstest.DemoProject, "--dev-environment-id", devsessionstest.DemoDevEnvironment, "--max-items", "3"},
+			[]string{"sess-0000", "sess-0001", "sess-0002"}, false},
+		{"one project", []string{"--project-name", devsessionstest.DemoWebProject},
+			[]string{"sess-web-main-00", "sess-web-main-01", "sess-web-main-02", "sess-web-main-03", "sess-web-a11y-00", "sess-web-a11y-01"}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, append([]string{"--demo"}, tc.args...)...)
+			require.Equal(t, 0, code, stderr)
+			out := decode(t, stdout)
+			assert.Equal(t, tc.want, out.ids())
+			for _, it := range out.Items {
+				assert.Equal(t, tc.withEnv, it.DevEnvironment != nil)
+			}
 		})
 	}
 }
