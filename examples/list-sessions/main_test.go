@@ -460,7 +460,7 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 		args   []string
 		script func(*devsessionstest.Server)
 		before int    // sessions printed before the error
-		env    string // the dev environment named in the error line
+		env    string // the dev environment named in the error line, or "ListDevEnvironments" when that failed
 	}{
 		{"single, third page", append([]string{"--page-size", "2"}, demoArgs...),
 			func(s *devsessionstest.Server) { s.Script(3, accessDenied) }, 4, ""},
@@ -475,6 +475,11 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 		{"space, concurrency 64", append([]string{"--concurrency", "64"}, spaceArgs...),
 			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "web-main"), 1, accessDenied) }, 5 + 2 + 3 + 1,
 			" (dev environment " + demoEnvID(t, "web-main") + " (web-main) in project web-frontend)"},
+		// One dev environment a page, one listing at a time: the requests
+		// are ListDevEnvironments (demo), its sessions, ListDevEnvironments
+		// (docs), its sessions, then ListDevEnvironments (notebook) fails.
+		{"space, ListDevEnvironments part-way", append([]string{"--concurrency", "1", "--dev-environment-page-size", "1"}, spaceArgs...),
+			func(s *devsessionstest.Server) { s.Script(5, accessDenied) }, 5 + 2, "ListDevEnvironments"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -492,7 +497,11 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 			require.NotNil(t, out.NextToken)
 			lines := strings.Split(strings.TrimSpace(stderr), "\n")
 			require.Len(t, lines, 2, stderr)
-			assert.Equal(t, "list-sessions: An error occurred (AccessDeniedException) when calling the ListDevEnvironmentSessions operation: scripted AccessDeniedException"+tc.env, lines[0])
+			op, env := "ListDevEnvironmentSessions", tc.env
+			if tc.env == "ListDevEnvironments" {
+				op, env = tc.env, ""
+			}
+			assert.Equal(t, "list-sessions: An error occurred (AccessDeniedException) when calling the "+op+" operation: scripted AccessDeniedException"+env, lines[0])
 			assert.Equal(t, fmt.Sprintf("list-sessions: %d sessions were listed before the error (printed above); resume with --starting-token %s",
 				tc.before, *out.NextToken), lines[1])
 
