@@ -271,7 +271,8 @@ func TestSpaceSessionsResumesExactly(t *testing.T) {
 			assert.Equal(t, sp.want, got, "MaxItems %d", maxItems)
 		}
 	})
-	t.Run("a break at every session resumes at the next", func(t *testing.T) {
+	t.Run("a break at every session resumes at the next, leaving no goroutine", func(t *testing.T) {
+		defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 		for k := range len(sp.want) {
 			fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
 			s := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.SessionPageSize = 2 })
