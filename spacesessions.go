@@ -437,8 +437,10 @@ func (r *run) work(sl *slot) {
 			sl.err, sl.errAt = err, start
 			return
 		}
-		out, err := p.NextPage(r.ctx, r.optFns...)
-		r.lim.release()
+		out, err := func() (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+			defer r.lim.release() // also when the client panics
+			return p.NextPage(r.ctx, r.optFns...)
+		}()
 		var notFound *types.ResourceNotFoundException
 		switch {
 		case errors.As(err, &notFound):
