@@ -2,7 +2,10 @@ package devsessions_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -237,5 +240,59 @@ func TestRedAtMostConcurrencyListingsAhead(t *testing.T) {
 			n++
 		}
 		assert.Equal(t, 60, n)
+	}
+}
+
+// aheadClient records, at each ListDevEnvironments request (page size 1),
+// how far the dev environment it lists is from the one the listing's
+// position is on: how many dev environments the window holds.
+type aheadClient struct {
+	devsessions.SpaceSessionsAPIClient
+	s        *devsessions.SpaceSessions
+	maxAhead int
+}
+
+func (c *aheadClient) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	// The loop waits for this call: reading the position is safe.
+	if tok := c.s.ResumeToken(); tok != "" {
+		raw, _ := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(tok, "dss1."))
+		var pos struct{ Env string }
+		_ = json.Unmarshal(raw, &pos)
+		at := 0
+		if pos.Env != "" {
+			b, _ := base64.StdEncoding.DecodeString(pos.Env)
+			var env struct{ NextToken *string }
+			_ = json.Unmarshal(b, &env)
+			if env.NextToken != nil {
+				fmt.Sscanf(*env.NextToken, "tok-%d", &at)
+			}
+		}
+		k := 0
+		if in.NextToken != nil {
+			fmt.Sscanf(*in.NextToken, "tok-%d", &k)
+		}
+		c.maxAhead = max(c.maxAhead, k-at)
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
+}
+
+// A long run of stopped dev environments is held at most 4×Concurrency at
+// a time.
+func TestRedStoppedRunIsBoundedByTheWindow(t *testing.T) {
+	sp := newSpace(60, func(int) int { return 1 })
+	for i := range sp.envs {
+		sp.envs[i].Status = types.DevEnvironmentStatusStopped
+	}
+	sp.envs[0].Status, sp.envs[59].Status = types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusRunning
+	for _, conc := range []int{1, 3} {
+		c := &aheadClient{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions)}
+		c.s = devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+			o.Concurrency, o.DevEnvironmentPageSize = conc, 1
+		})
+		got, err := c.s.Collect(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, []string{"s-0-0", "s-59-0"}, spaceIDs(got))
+		assert.LessOrEqual(t, c.maxAhead, 4*conc, "concurrency %d", conc)
 	}
 }
