@@ -349,6 +349,13 @@ func (r *run) loop(yield func(SpaceSession, error) bool) {
 			select {
 			case <-sl.done:
 			case <-r.ctx.Done():
+			}
+			// A cancelled ctx ends the loop here even when the worker has
+			// finished (its error is then most likely the cancellation):
+			// delivering that error would let a loop that goes on after
+			// errors skip this dev environment and yield the cancellation
+			// again at the next one.
+			if r.ctx.Err() != nil {
 				yield(SpaceSession{DevEnvironment: sl.env}, fmt.Errorf("devsessions: listing the sessions of dev environment %s: %w",
 					describeEnv(sl.env), context.Cause(r.ctx)))
 				return
@@ -430,8 +437,10 @@ func (r *run) work(sl *slot) {
 			sl.err, sl.errAt = err, start
 			return
 		}
-		out, err := p.NextPage(r.ctx, r.optFns...)
-		r.lim.release()
+		out, err := func() (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+			defer r.lim.release() // also when the client panics
+			return p.NextPage(r.ctx, r.optFns...)
+		}()
 		var notFound *types.ResourceNotFoundException
 		switch {
 		case errors.As(err, &notFound):
