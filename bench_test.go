@@ -232,7 +232,7 @@ func BenchmarkPrefetch(b *testing.B) {
 	walk := func(prefetch int) time.Duration {
 		client := devsessionstest.NewClient(devsessionstest.Sessions(pages * 10))
 		client.Latency = latency
-		p := devsessions.NewListDevEnvironmentSessionsPaginator(client, input(), opts(0, 10, ""), withPrefetch(prefetch))
+		p := devsessions.NewListDevEnvironmentSessionsPaginator(client, input(), sessionsOptions(withPrefetch(po(0, 10, ""), prefetch)))
 		start := time.Now()
 		n := 0
 		for _, err := range p.Pages(context.Background()) {

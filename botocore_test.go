@@ -10,12 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/codecatalyst-contrib/devsessions"
-	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
 )
 
 // botocoreCases is what testdata/botocore_cases.py recorded from the real
@@ -23,11 +19,12 @@ import (
 type botocoreCases struct {
 	Botocore string `json:"botocore"`
 	Cases    []struct {
-		Name     string `json:"name"`
-		N        int    `json:"n"`
-		PageSize int32  `json:"page_size"`
-		MaxItems int32  `json:"max_items"`
-		Runs     []struct {
+		Name      string `json:"name"`
+		Operation string `json:"operation"`
+		N         int    `json:"n"`
+		PageSize  int32  `json:"page_size"`
+		MaxItems  int32  `json:"max_items"`
+		Runs      []struct {
 			Pages       [][2]int          `json:"pages"` // [first item index, count]
 			Requests    []json.RawMessage `json:"requests"`
 			Served      int               `json:"served"`
@@ -43,7 +40,27 @@ func loadBotocoreCases(t *testing.T) botocoreCases {
 	var bc botocoreCases
 	require.NoError(t, json.Unmarshal(raw, &bc))
 	require.NotEmpty(t, bc.Cases)
+	seen := map[string]int{}
+	for _, c := range bc.Cases {
+		seen[c.Operation]++
+	}
+	for _, op := range operations {
+		require.Positive(t, seen[op.name], "no botocore case for %s", op.name)
+	}
+	require.Len(t, seen, len(operations), "cases name only known operations")
 	return bc
+}
+
+// operationNamed returns the operation a botocore case names.
+func operationNamed(t *testing.T, name string) operation {
+	t.Helper()
+	for _, op := range operations {
+		if op.name == name {
+			return op
+		}
+	}
+	t.Fatalf("unknown operation %q", name)
+	return operation{}
 }
 
 // The committed cases must be what the installed botocore produces now.
@@ -85,23 +102,28 @@ func hasAmount(t *testing.T, tok string) bool {
 func TestAgainstBotocore(t *testing.T) {
 	bc := loadBotocoreCases(t)
 	for _, c := range bc.Cases {
+		op := operationNamed(t, c.Operation)
 		t.Run(c.Name, func(t *testing.T) {
 			ours, theirs := "", ""
 			for i, want := range c.Runs {
-				fake := devsessionstest.NewClient(devsessionstest.Sessions(c.N))
-				p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(c.MaxItems, c.PageSize, ours))
+				fake := op.newFake(c.N)
+				p := op.pager(fake, po(c.MaxItems, c.PageSize, ours))
 				var pages [][2]int
 				var items, wantItems []string
-				for _, page := range pageLoop(t, t.Context(), p) {
+				for _, page := range loop(t, t.Context(), p) {
 					first := -1
 					if len(page) > 0 {
-						first, _ = strconv.Atoi(strings.TrimPrefix(page[0], "sess-"))
+						idx, ok := strings.CutPrefix(page[0], op.idPrefix)
+						require.True(t, ok, page[0])
+						var err error
+						first, err = strconv.Atoi(idx)
+						require.NoError(t, err)
 					}
 					pages = append(pages, [2]int{first, len(page)})
 					items = append(items, page...)
 				}
 				for _, pg := range want.Pages {
-					wantItems = append(wantItems, span(pg[0], pg[0]+pg[1])...)
+					wantItems = append(wantItems, op.span(pg[0], pg[0]+pg[1])...)
 				}
 				require.Equal(t, wantItems, items, "run %d delivers the same items", i)
 				// From the same token both sides ask for the same pages (ours
@@ -131,6 +153,7 @@ func TestAgainstBotocore(t *testing.T) {
 func TestBotocoreTokensResumeHere(t *testing.T) {
 	bc := loadBotocoreCases(t)
 	for _, c := range bc.Cases {
+		op := operationNamed(t, c.Operation)
 		done := 0
 		for i, run := range c.Runs {
 			for _, pg := range run.Pages {
@@ -139,12 +162,14 @@ func TestBotocoreTokensResumeHere(t *testing.T) {
 			if run.ResumeToken == "" {
 				continue
 			}
-			fake := devsessionstest.NewClient(devsessionstest.Sessions(c.N))
-			p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(0, c.PageSize, run.ResumeToken))
+			p := op.pager(op.newFake(c.N), po(0, c.PageSize, run.ResumeToken))
 			rest, err := p.Collect(t.Context())
 			require.NoError(t, err)
-			require.Equal(t, span(done, c.N), ids(rest), "%s run %d token %s", c.Name, i, run.ResumeToken)
-			_ = aws.String
+			if done == c.N {
+				require.Empty(t, rest, "%s run %d token %s", c.Name, i, run.ResumeToken)
+			} else {
+				require.Equal(t, op.span(done, c.N), rest, "%s run %d token %s", c.Name, i, run.ResumeToken)
+			}
 		}
 	}
 }

@@ -9,11 +9,9 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/codecatalyst-contrib/devsessions"
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
 )
 
@@ -58,12 +56,23 @@ type cliResult struct {
 	NextToken string `json:"NextToken"`
 }
 
-func (c *awsCLI) list(maxItems, pageSize int, startingToken string) ([]string, string) {
+// listOp runs the operation's AWS CLI command: list-dev-environment-sessions
+// or list-dev-environments, in the demo project.
+func (c *awsCLI) listOp(op operation, maxItems, pageSize int, startingToken string) ([]string, string) {
 	c.t.Helper()
-	args := []string{"codecatalyst", "list-dev-environment-sessions",
-		"--space-name", devsessionstest.DemoSpace, "--project-name", devsessionstest.DemoProject,
-		"--dev-environment-id", devsessionstest.DemoDevEnvironment,
-		"--endpoint-url", c.srv.URL, "--output", "json"}
+	args := []string{"codecatalyst"}
+	switch op.name {
+	case sessionsOp.name:
+		args = append(args, "list-dev-environment-sessions",
+			"--space-name", devsessionstest.DemoSpace, "--project-name", devsessionstest.DemoProject,
+			"--dev-environment-id", devsessionstest.DemoDevEnvironment)
+	case envsOp.name:
+		args = append(args, "list-dev-environments",
+			"--space-name", devsessionstest.DemoSpace, "--project-name", devsessionstest.DemoProject)
+	default:
+		c.t.Fatalf("no AWS CLI command for %s", op.name)
+	}
+	args = append(args, "--endpoint-url", c.srv.URL, "--output", "json")
 	if maxItems > 0 {
 		args = append(args, "--max-items", strconv.Itoa(maxItems))
 	}
@@ -88,62 +97,114 @@ func (c *awsCLI) list(maxItems, pageSize int, startingToken string) ([]string, s
 	return got, res.NextToken
 }
 
-// goList runs devsessions with the same settings.
-func goList(t *testing.T, srv *devsessionstest.Server, maxItems, pageSize int, startingToken string) ([]string, string) {
+// opServer starts a server holding the operation's n items in the demo
+// project.
+func opServer(t *testing.T, op operation, n int) *devsessionstest.Server {
 	t.Helper()
-	p := devsessions.NewListDevEnvironmentSessionsPaginator(srv.Client(), input(), opts(int32(maxItems), int32(pageSize), startingToken))
-	items, err := p.Collect(t.Context())
+	if op.name == sessionsOp.name {
+		return startServer(t, n)
+	}
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Token: secret, DevEnvironments: devEnvironments(n)})
 	require.NoError(t, err)
-	return ids(items), p.ResumeToken()
+	t.Cleanup(srv.Close)
+	return srv
 }
 
+// goListOp runs the operation's paginator over srv with the same settings
+// as the CLI.
+func goListOp(t *testing.T, op operation, srv *devsessionstest.Server, maxItems, pageSize int, startingToken string) ([]string, string) {
+	t.Helper()
+	p := op.pager(srv.Client(), po(int32(maxItems), int32(pageSize), startingToken))
+	items, err := p.Collect(t.Context())
+	require.NoError(t, err)
+	if items == nil {
+		items = []string{}
+	}
+	return items, p.ResumeToken()
+}
+
+// The same hand-over checks for every operation, and the two hand-overs of
+// issue 7 section 3.3.
 func TestAWSCLIInterop(t *testing.T) {
-	srv := startServer(t, 23)
-	cli := newAWSCLI(t, srv)
+	for _, op := range operations {
+		t.Run(op.name, func(t *testing.T) {
+			span := op.span
+			srv := opServer(t, op, 23)
+			cli := newAWSCLI(t, srv)
+			t.Run("same settings deliver the same items", func(t *testing.T) {
+				for _, s := range []struct{ maxItems, pageSize int }{{5, 2}, {7, 0}, {10, 3}, {0, 4}, {23, 5}, {100, 6}} {
+					theirs, theirTok := cli.listOp(op, s.maxItems, s.pageSize, "")
+					ours, ourTok := goListOp(t, op, srv, s.maxItems, s.pageSize, "")
+					assert.Equal(t, theirs, ours, "--max-items %d --page-size %d", s.maxItems, s.pageSize)
+					assert.Equal(t, theirTok == "", ourTok == "", "both say whether anything remains")
+				}
+			})
+			t.Run("a CLI token inside a page resumes in Go at the next item", func(t *testing.T) {
+				first, tok := cli.listOp(op, 3, 2, "")
+				require.Equal(t, span(0, 3), first)
+				rest, _ := goListOp(t, op, srv, 0, 2, tok)
+				assert.Equal(t, span(3, 23), rest)
+			})
+			t.Run("at a page boundary Go prints the CLI's very token, and each resumes the other", func(t *testing.T) {
+				cliItems, cliTok := cli.listOp(op, 4, 2, "")
+				goItems, goTok := goListOp(t, op, srv, 4, 2, "")
+				require.Equal(t, cliItems, goItems)
+				require.NotEmpty(t, cliTok)
+				assert.Equal(t, cliTok, goTok)
+				rest, _ := goListOp(t, op, srv, 0, 2, cliTok)
+				assert.Equal(t, span(4, 23), rest)
+				rest, _ = cli.listOp(op, 0, 2, goTok)
+				assert.Equal(t, span(4, 23), rest)
+			})
+			t.Run("a Go token inside a page resumes in the CLI at the next item", func(t *testing.T) {
+				p := op.pager(srv.Client(), po(0, 5, ""))
+				var got []string
+				for id, err := range p.Items(t.Context()) {
+					require.NoError(t, err)
+					if got = append(got, id); len(got) == 7 {
+						break
+					}
+				}
+				require.Equal(t, span(0, 7), got)
+				rest, next := cli.listOp(op, 4, 5, p.ResumeToken())
+				assert.Equal(t, span(7, 11), rest)
+				rest, next = goListOp(t, op, srv, 0, 5, next)
+				assert.Equal(t, span(11, 23), rest)
+				assert.Empty(t, next)
+			})
 
-	t.Run("same settings deliver the same items", func(t *testing.T) {
-		for _, s := range []struct{ maxItems, pageSize int }{{5, 2}, {7, 0}, {10, 3}, {0, 4}, {23, 5}, {100, 6}} {
-			theirs, theirTok := cli.list(s.maxItems, s.pageSize, "")
-			ours, ourTok := goList(t, srv, s.maxItems, s.pageSize, "")
-			assert.Equal(t, theirs, ours, "--max-items %d --page-size %d", s.maxItems, s.pageSize)
-			assert.Equal(t, theirTok == "", ourTok == "", "both say whether anything remains")
-		}
-	})
-
-	t.Run("a CLI token inside a page resumes in Go at the next item", func(t *testing.T) {
-		first, tok := cli.list(3, 2, "")
-		require.Equal(t, span(0, 3), first)
-		rest, _ := goList(t, srv, 0, 2, tok)
-		assert.Equal(t, span(3, 23), rest)
-	})
-
-	t.Run("at a page boundary Go prints the CLI's very token, and each resumes the other", func(t *testing.T) {
-		cliItems, cliTok := cli.list(4, 2, "")
-		goItems, goTok := goList(t, srv, 4, 2, "")
-		require.Equal(t, cliItems, goItems)
-		require.NotEmpty(t, cliTok)
-		assert.Equal(t, cliTok, goTok)
-		rest, _ := goList(t, srv, 0, 2, cliTok)
-		assert.Equal(t, span(4, 23), rest)
-		rest, _ = cli.list(0, 2, goTok)
-		assert.Equal(t, span(4, 23), rest)
-	})
-
-	t.Run("a Go token inside a page resumes in the CLI at the next item", func(t *testing.T) {
-		p := devsessions.NewListDevEnvironmentSessionsPaginator(srv.Client(), input(), opts(0, 5, ""))
-		var got []string
-		for it, err := range p.Items(t.Context()) {
-			require.NoError(t, err)
-			if got = append(got, aws.ToString(it.Id)); len(got) == 7 {
-				break
-			}
-		}
-		tok := p.ResumeToken()
-		require.Equal(t, span(0, 7), got)
-		rest, next := cli.list(4, 5, tok)
-		assert.Equal(t, span(7, 11), rest)
-		rest, next = goList(t, srv, 0, 5, next) // and back to Go, from the CLI's token
-		assert.Equal(t, span(11, 23), rest)
-		assert.Empty(t, next)
-	})
+			big := opServer(t, op, 60)
+			bigCLI := newAWSCLI(t, big)
+			t.Run("Go MaxItems 50 without PageSize, broken after 30, continues in the CLI without --page-size at item 31", func(t *testing.T) {
+				p := op.pager(big.Client(), po(50, 0, ""))
+				var got []string
+				for id, err := range p.Items(t.Context()) {
+					require.NoError(t, err)
+					if got = append(got, id); len(got) == 30 {
+						break
+					}
+				}
+				require.Equal(t, span(0, 30), got)
+				rest, next := bigCLI.listOp(op, 0, 0, p.ResumeToken())
+				assert.Equal(t, span(30, 60), rest, "nothing repeated, nothing lost")
+				assert.Empty(t, next)
+			})
+			t.Run("a CLI token 17 deep, resumed in Go at PageSize 5 and broken after 3, continues in the CLI at --page-size 5 at item 21", func(t *testing.T) {
+				first, tok := bigCLI.listOp(op, 17, 0, "")
+				require.Equal(t, span(0, 17), first)
+				p := op.pager(big.Client(), po(0, 5, tok))
+				var got []string
+				for id, err := range p.Items(t.Context()) {
+					require.NoError(t, err)
+					if got = append(got, id); len(got) == 3 {
+						break
+					}
+				}
+				require.Equal(t, span(17, 20), got)
+				rest, next := bigCLI.listOp(op, 0, 5, p.ResumeToken())
+				assert.Equal(t, span(20, 60), rest, "nothing repeated, nothing lost")
+				assert.Empty(t, next)
+			})
+		})
+	}
 }

@@ -26,8 +26,9 @@ import (
 func TestFetchesNoMoreThanBotocore(t *testing.T) {
 	bc := loadBotocoreCases(t)
 	var table strings.Builder
-	table.WriteString("| items | PageSize | MaxItems | runs | requests botocore | requests ours | items pulled botocore | items pulled ours |\n|---|---|---|---|---|---|---|---|\n")
+	table.WriteString("| operation | items | PageSize | MaxItems | runs | requests botocore | requests ours | items pulled botocore | items pulled ours |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, c := range bc.Cases {
+		op := operationNamed(t, c.Operation)
 		var theirReqs, theirItems, ourReqs, ourItems int
 		cut := false
 		for _, run := range c.Runs {
@@ -37,8 +38,8 @@ func TestFetchesNoMoreThanBotocore(t *testing.T) {
 		}
 		tok, runs := "", 0
 		for {
-			fake := devsessionstest.NewClient(devsessionstest.Sessions(c.N))
-			p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(c.MaxItems, c.PageSize, tok))
+			fake := op.newFake(c.N)
+			p := op.pager(fake, po(c.MaxItems, c.PageSize, tok))
 			_, err := p.Collect(t.Context())
 			require.NoError(t, err)
 			ourReqs += fake.Calls()
@@ -61,7 +62,7 @@ func TestFetchesNoMoreThanBotocore(t *testing.T) {
 			if c.PageSize == 0 {
 				ps = "– (25)"
 			}
-			fmt.Fprintf(&table, "| %d | %s | %d | %d | %d | %d | %d | %d |\n", c.N, ps, c.MaxItems, len(c.Runs), theirReqs, ourReqs, theirItems, ourItems)
+			fmt.Fprintf(&table, "| %s | %d | %s | %d | %d | %d | %d | %d | %d |\n", op.name, c.N, ps, c.MaxItems, len(c.Runs), theirReqs, ourReqs, theirItems, ourItems)
 		}
 	}
 	t.Log("\n" + table.String())

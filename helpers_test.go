@@ -59,19 +59,6 @@ func pageLoop(t *testing.T, ctx context.Context, p *devsessions.ListDevEnvironme
 	return pages
 }
 
-// drain runs Items to the end and returns the ids delivered and the errors
-// yielded, in order.
-func drain(ctx context.Context, p *devsessions.ListDevEnvironmentSessionsPaginator) (got []string, errs []error) {
-	for it, err := range p.Items(ctx) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		got = append(got, aws.ToString(it.Id))
-	}
-	return got, errs
-}
-
 // sizes returns the maxResults of each request (0 when absent).
 func sizes(reqs []devsessionstest.Request) []int32 {
 	out := make([]int32, len(reqs))
@@ -88,16 +75,4 @@ func tokens(reqs []devsessionstest.Request) []string {
 		out[i] = aws.ToString(r.NextToken)
 	}
 	return out
-}
-
-// recordingClient counts the optFns each call receives.
-type recordingClient struct {
-	devsessions.ListDevEnvironmentSessionsAPIClient
-	optFns []int
-}
-
-func (r *recordingClient) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
-	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
-	r.optFns = append(r.optFns, len(optFns))
-	return r.ListDevEnvironmentSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
 }

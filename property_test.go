@@ -6,11 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 	"github.com/stretchr/testify/require"
 
-	"github.com/codecatalyst-contrib/devsessions"
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
 )
 
@@ -24,29 +21,33 @@ func TestResumeChainsLoseAndRepeatNothing(t *testing.T) {
 	if testing.Short() {
 		cases = 300
 	}
-	for seed := range uint64(cases) {
-		rng := rand.New(rand.NewPCG(seed, 42))
-		n := rng.IntN(60)
-		fake := devsessionstest.NewClient(devsessionstest.Sessions(n))
-		fake.PageSize = int32(1 + rng.IntN(10))
-		boom := errors.New("injected")
-		for call := 1; call <= 400; call++ {
-			switch rng.IntN(12) {
-			case 0:
-				fake.Script(call, devsessionstest.Fault{Err: boom})
-			case 1:
-				fake.Script(call, devsessionstest.Fault{Empty: true})
-			case 2:
-				fake.Script(call, devsessionstest.Fault{Extra: 1 + rng.IntN(4)})
+	for _, op := range operations {
+		t.Run(op.name, func(t *testing.T) {
+			for seed := range uint64(cases) {
+				rng := rand.New(rand.NewPCG(seed, 42))
+				n := rng.IntN(60)
+				fake := op.newFake(n)
+				fake.PageSize = int32(1 + rng.IntN(10))
+				boom := errors.New("injected")
+				for call := 1; call <= 400; call++ {
+					switch rng.IntN(12) {
+					case 0:
+						fake.Script(call, devsessionstest.Fault{Err: boom})
+					case 1:
+						fake.Script(call, devsessionstest.Fault{Empty: true})
+					case 2:
+						fake.Script(call, devsessionstest.Fault{Extra: 1 + rng.IntN(4)})
+					}
+				}
+				got, log, err := resumeChain(t, op, rng, fake)
+				require.NoError(t, err, "seed %d: %s", seed, log)
+				require.Equal(t, op.span(0, n), got, "seed %d: %s", seed, log)
 			}
-		}
-		got, log, err := resumeChain(t, rng, fake)
-		require.NoError(t, err, "seed %d: %s", seed, log)
-		require.Equal(t, span(0, n), got, "seed %d: %s", seed, log)
+		})
 	}
 }
 
-func resumeChain(t *testing.T, rng *rand.Rand, fake *devsessionstest.Client) (got []string, log string, err error) {
+func resumeChain(t *testing.T, op operation, rng *rand.Rand, fake *devsessionstest.Client) (got []string, log string, err error) {
 	got = []string{}
 	tok := ""
 	for run := 0; ; run++ {
@@ -62,11 +63,10 @@ func resumeChain(t *testing.T, rng *rand.Rand, fake *devsessionstest.Client) (go
 			pageSize = int32(1 + rng.IntN(15))
 		}
 		prefetch := max(0, rng.IntN(6)-2)
-		p := devsessions.NewListDevEnvironmentSessionsPaginator(fake, input(), opts(maxItems, pageSize, tok),
-			func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) { o.Prefetch = prefetch })
+		p := op.pager(fake, withPrefetch(po(maxItems, pageSize, tok), prefetch))
 		mode := rng.IntN(4)
 		log += fmt.Sprintf("\nrun %d: token %q max %d page %d prefetch %d mode %d", run, tok, maxItems, pageSize, prefetch, mode)
-		var runItems []types.DevEnvironmentSessionSummary
+		var runItems []string
 		switch mode {
 		case 0: // page loop that gives up or retries on errors
 			for p.HasMorePages() {
@@ -77,7 +77,7 @@ func resumeChain(t *testing.T, rng *rand.Rand, fake *devsessionstest.Client) (go
 					}
 					continue
 				}
-				runItems = append(runItems, out.Items...)
+				runItems = append(runItems, out.ids...)
 				if rng.IntN(4) == 0 {
 					break
 				}
@@ -104,7 +104,7 @@ func resumeChain(t *testing.T, rng *rand.Rand, fake *devsessionstest.Client) (go
 				if err != nil {
 					break
 				}
-				runItems = append(runItems, out.Items...)
+				runItems = append(runItems, out.ids...)
 				if rng.IntN(3) == 0 {
 					break
 				}
@@ -119,16 +119,14 @@ func resumeChain(t *testing.T, rng *rand.Rand, fake *devsessionstest.Client) (go
 					if err != nil {
 						break
 					}
-					runItems = append(runItems, out.Items...)
+					runItems = append(runItems, out.ids...)
 				}
 			}
 		}
 		if maxItems > 0 && len(runItems) > int(maxItems) {
 			return got, log, fmt.Errorf("run %d delivered %d items over MaxItems %d", run, len(runItems), maxItems)
 		}
-		for _, it := range runItems {
-			got = append(got, aws.ToString(it.Id))
-		}
+		got = append(got, runItems...)
 		log += fmt.Sprintf(" -> %d items", len(runItems))
 		if tok = p.ResumeToken(); tok == "" {
 			return got, log, nil

@@ -93,6 +93,9 @@ type Request struct {
 	SpaceName, ProjectName, DevEnvironmentID string
 	MaxResults                               *int32
 	NextToken                                *string
+	// Filters are a ListDevEnvironments request's filters, copied deeply;
+	// nil when the request had none.
+	Filters []types.Filter
 }
 
 // NewClient returns a Client serving sessions (the slice is copied) to any
@@ -346,7 +349,7 @@ func (c *Client) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListD
 	defer c.mu.Unlock()
 	req := Request{
 		Operation: OpListDevEnvironments, SpaceName: deref(in.SpaceName), ProjectName: deref(in.ProjectName),
-		MaxResults: copyPtr(in.MaxResults), NextToken: copyPtr(in.NextToken),
+		MaxResults: copyPtr(in.MaxResults), NextToken: copyPtr(in.NextToken), Filters: copyFilters(in.Filters),
 	}
 	c.requests = append(c.requests, req)
 	c.envCalls++
@@ -430,6 +433,21 @@ func parseToken(t string, n int) (int, bool) {
 		return 0, false
 	}
 	return off, true
+}
+
+// copyFilters returns a deep copy of fs, nil for nil.
+func copyFilters(fs []types.Filter) []types.Filter {
+	if fs == nil {
+		return nil
+	}
+	out := make([]types.Filter, len(fs))
+	for i, f := range fs {
+		out[i] = types.Filter{Key: copyPtr(f.Key), ComparisonOperator: copyPtr(f.ComparisonOperator)}
+		if f.Values != nil {
+			out[i].Values = append([]string{}, f.Values...)
+		}
+	}
+	return out
 }
 
 func validation(msg string) error {

@@ -88,6 +88,11 @@ func (p *Pager[C, In, Out, Item]) Init(spec *Spec[C, In, Out, Item], client C, p
 	}
 	if err := p.setup(params); err != nil {
 		p.st, p.err, p.badInput = invalid, err, true
+		// setup may have failed before it decoded StartingToken: ResumeToken
+		// still returns it as given when it decodes.
+		if _, derr := token.Decode(o.StartingToken); o.StartingToken != "" && derr == nil {
+			p.fromToken = true
+		}
 	}
 }
 
