@@ -79,7 +79,9 @@ type SpaceSessionsOptions struct {
 // in full (page after page) before they are delivered. At most Concurrency
 // dev environments with sessions to list, and at most 4×Concurrency dev
 // environments in all, are held ahead of the caller, however large the
-// space. When the service throttles (HTTP 429 on any attempt, seen through
+// space, plus the next page of ListDevEnvironments, which is requested
+// while sessions are listed (so a loop that ends early may have requested
+// one page of dev environments it did not need). When the service throttles (HTTP 429 on any attempt, seen through
 // a middleware added to each request's options), the listing halves the
 // number of requests it lets in flight (at most once per 100 ms) and grows
 // it back by one for every n successful attempts with n in flight: it adds no retries of
@@ -308,6 +310,7 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 	r.optFns = append(slices.Clip(optFns), r.lim.observe)
 	r.envs = NewListDevEnvironmentsPaginator(s.client, &s.params, func(o *ListDevEnvironmentsPaginatorOptions) {
 		o.PageSize, o.StartingToken = s.opts.DevEnvironmentPageSize, s.pos.Env
+		o.Prefetch = 1 // the next page of dev environments comes while sessions are listed
 	})
 	r.nextEnv, r.stopEnvs = iter.Pull2(r.envs.Items(ctx, r.optFns...))
 	return r

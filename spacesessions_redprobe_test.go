@@ -2,10 +2,7 @@ package devsessions_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -243,38 +240,37 @@ func TestRedAtMostConcurrencyListingsAhead(t *testing.T) {
 	}
 }
 
-// aheadClient records, at each ListDevEnvironments request (page size 1),
-// how far the dev environment it lists is from the one the listing's
-// position is on: how many dev environments the window holds.
+// aheadClient records the highest dev environment offset that
+// ListDevEnvironments was asked for (page size 1) while the first dev
+// environment's sessions were being listed: how far the window reached.
 type aheadClient struct {
 	devsessions.SpaceSessionsAPIClient
-	s        *devsessions.SpaceSessions
-	maxAhead int
+	mu        sync.Mutex
+	requested int
+	maxAhead  int
 }
 
 func (c *aheadClient) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
-	// The loop waits for this call: reading the position is safe.
-	if tok := c.s.ResumeToken(); tok != "" {
-		raw, _ := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(tok, "dss1."))
-		var pos struct{ Env string }
-		_ = json.Unmarshal(raw, &pos)
-		at := 0
-		if pos.Env != "" {
-			b, _ := base64.StdEncoding.DecodeString(pos.Env)
-			var env struct{ NextToken *string }
-			_ = json.Unmarshal(b, &env)
-			if env.NextToken != nil {
-				fmt.Sscanf(*env.NextToken, "tok-%d", &at)
-			}
-		}
-		k := 0
-		if in.NextToken != nil {
-			fmt.Sscanf(*in.NextToken, "tok-%d", &k)
-		}
-		c.maxAhead = max(c.maxAhead, k-at)
+	k := 0
+	if in.NextToken != nil {
+		fmt.Sscanf(*in.NextToken, "tok-%d", &k)
 	}
+	c.mu.Lock()
+	c.requested = max(c.requested, k)
+	c.mu.Unlock()
 	return c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (c *aheadClient) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if aws.ToString(in.DevEnvironmentId) == envID(0) {
+		time.Sleep(20 * time.Millisecond) // the loop fills its window meanwhile
+		c.mu.Lock()
+		c.maxAhead = max(c.maxAhead, c.requested)
+		c.mu.Unlock()
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
 }
 
 // A long run of stopped dev environments is held at most 4×Concurrency at
@@ -287,12 +283,15 @@ func TestRedStoppedRunIsBoundedByTheWindow(t *testing.T) {
 	sp.envs[0].Status, sp.envs[59].Status = types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusRunning
 	for _, conc := range []int{1, 3} {
 		c := &aheadClient{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions)}
-		c.s = devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+		s := devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
 			o.Concurrency, o.DevEnvironmentPageSize = conc, 1
 		})
-		got, err := c.s.Collect(t.Context())
+		got, err := s.Collect(t.Context())
 		require.NoError(t, err)
 		assert.Equal(t, []string{"s-0-0", "s-59-0"}, spaceIDs(got))
+		// 4×conc dev environments in the window (offsets 0..4conc-1), and
+		// one page of dev environments fetched ahead (offset 4conc).
+		assert.Positive(t, c.maxAhead, "the window filled while the first dev environment was listed")
 		assert.LessOrEqual(t, c.maxAhead, 4*conc, "concurrency %d", conc)
 	}
 }
