@@ -81,12 +81,21 @@ type SpaceSessionsOptions struct {
 // environments in all, are held ahead of the caller, however large the
 // space, plus the next page of ListDevEnvironments, which is requested
 // while sessions are listed (so a loop that ends early may have requested
-// one page of dev environments it did not need). When the service throttles (HTTP 429 on any attempt, seen through
-// a middleware added to each request's options), the listing halves the
-// number of requests it lets in flight (at most once per 100 ms) and grows
-// it back by one for every n successful attempts with n in flight: it adds no retries of
-// its own; retrying is the client's retryer's job. Every goroutine a loop
-// starts has ended before the loop returns, on every path.
+// one page of dev environments it did not need).
+//
+// Throttling: over a client that runs middleware (*codecatalyst.Client), a
+// middleware added to each request's options sees every attempt, retries
+// included. Until the service throttles (HTTP 429 or ThrottlingException)
+// it changes nothing. After a throttled attempt it paces all attempts of
+// the listing at 90% of the rate the service answered without throttling
+// over the last second (never faster than before), holds that pace for a
+// second, then speeds up by 1/128 a successful attempt until it no longer
+// paces. It adds no retries of its own: retrying is the client's retryer's
+// job, and a retry waits its turn under the pace too. A client without
+// middleware (a fake) is not paced.
+//
+// Every goroutine a loop starts has ended before the loop returns, on every
+// path.
 //
 // A SpaceSessions is not safe for concurrent use; its iterators are
 // single-use, and a new one continues from ResumeToken's position.
@@ -229,8 +238,8 @@ func (s *SpaceSessions) Collect(ctx context.Context, optFns ...func(*codecatalys
 // over without an error. A cancelled ctx is yielded as an error, once.
 // Invalid input is yielded, before any request, by every iterator.
 //
-// optFns are passed to the client on every request, after them a
-// middleware that observes throttled attempts.
+// optFns are passed to the client on every request, and after them the
+// middleware that paces attempts once the service throttles.
 func (s *SpaceSessions) Items(ctx context.Context, optFns ...func(*codecatalyst.Options)) iter.Seq2[SpaceSession, error] {
 	return func(yield func(SpaceSession, error) bool) {
 		if s.err != nil {
@@ -286,7 +295,8 @@ type run struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	optFns []func(*codecatalyst.Options)
-	lim    *limiter
+	conc   int
+	pace   *pacer
 	wg     sync.WaitGroup
 
 	envs     *ListDevEnvironmentsPaginator
@@ -306,8 +316,8 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 	if conc == 0 {
 		conc = DefaultConcurrency
 	}
-	r := &run{s: s, ctx: ctx, cancel: cancel, lim: newLimiter(conc), first: s.pos.ID != ""}
-	r.optFns = append(slices.Clip(optFns), r.lim.observe)
+	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, pace: &pacer{}, first: s.pos.ID != ""}
+	r.optFns = append(slices.Clip(optFns), r.pace.gate)
 	r.envs = NewListDevEnvironmentsPaginator(s.client, &s.params, func(o *ListDevEnvironmentsPaginatorOptions) {
 		o.PageSize, o.StartingToken = s.opts.DevEnvironmentPageSize, s.pos.Env
 		o.Prefetch = 1 // the next page of dev environments comes while sessions are listed
@@ -333,7 +343,7 @@ func (r *run) close() {
 // that ends it or a break.
 func (r *run) loop(yield func(SpaceSession, error) bool) {
 	s := r.s
-	conc := r.lim.max
+	conc := r.conc
 	for {
 		// Fill the window: list dev environments ahead, start their workers.
 		for !r.envsDone && r.listing < conc && len(r.window) < 4*conc {
@@ -436,14 +446,7 @@ func (r *run) work(sl *slot) {
 	})
 	for p.HasMorePages() {
 		start := p.ResumeToken()
-		if err := r.lim.acquire(r.ctx); err != nil {
-			sl.err, sl.errAt = err, start
-			return
-		}
-		out, err := func() (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
-			defer r.lim.release() // also when the client panics
-			return p.NextPage(r.ctx, r.optFns...)
-		}()
+		out, err := p.NextPage(r.ctx, r.optFns...)
 		var notFound *types.ResourceNotFoundException
 		switch {
 		case errors.As(err, &notFound):
