@@ -7,7 +7,6 @@
 package token
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -105,9 +104,6 @@ func Decode(s string) (Position, error) {
 	}
 	raw, err := base64.StdEncoding.Strict().DecodeString(s)
 	if err == nil {
-		if p, ok := decodeBotocore(raw); ok {
-			return p, nil
-		}
 		if obj, ok := decodeObject(raw); ok {
 			return fromObject(obj)
 		}
@@ -127,60 +123,6 @@ func Decode(s string) (Position, error) {
 		return serviceToken(parts[0], n)
 	}
 	return serviceToken(s, 0)
-}
-
-// decodeBotocore parses, without allocating, the exact JSON that Encode and
-// botocore write when the token needs no escapes:
-// {"nextToken": "T"} or {"nextToken": null}, optionally followed by
-// , "boto_truncate_amount": N. Anything else is left to the general path.
-func decodeBotocore(raw []byte) (Position, bool) {
-	var p Position
-	rest, ok := bytes.CutPrefix(raw, []byte(`{"nextToken": `))
-	if !ok {
-		return p, false
-	}
-	if after, ok := bytes.CutPrefix(rest, []byte("null")); ok {
-		rest = after
-	} else {
-		if len(rest) == 0 || rest[0] != '"' {
-			return p, false
-		}
-		end := bytes.IndexByte(rest[1:], '"')
-		if end < 0 {
-			return p, false
-		}
-		t := rest[1 : 1+end]
-		for _, c := range t {
-			if c < 0x20 || c > 0x7e || c == '\\' {
-				return p, false // escapes and non-ASCII take the general path
-			}
-		}
-		if len(t) == 0 || len(t) > MaxServiceToken {
-			return p, false
-		}
-		tok := string(t)
-		p.NextToken = &tok
-		rest = rest[2+end:]
-	}
-	if after, ok := bytes.CutPrefix(rest, []byte(`, "boto_truncate_amount": `)); ok {
-		if len(after) < 2 || after[len(after)-1] != '}' || len(after) > 11 {
-			return Position{}, false
-		}
-		digits := after[:len(after)-1]
-		n := 0
-		for _, c := range digits {
-			if c < '0' || c > '9' {
-				return Position{}, false
-			}
-			n = n*10 + int(c-'0')
-		}
-		if n > MaxAmount || (len(digits) > 1 && digits[0] == '0') {
-			return Position{}, false
-		}
-		p.Skip = n
-		return p, true
-	}
-	return p, string(rest) == "}"
 }
 
 // decodeObject reports whether raw is a JSON object.
