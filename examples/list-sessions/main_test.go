@@ -602,3 +602,20 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 		assert.False(t, isTerminal(f))
 	})
 }
+
+func TestIsTerminal(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer null.Close()
+	assert.False(t, isTerminal(null), "the null device is no terminal")
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	defer w.Close()
+	assert.False(t, isTerminal(w), "a pipe")
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	require.NoError(t, err)
+	defer f.Close()
+	assert.False(t, isTerminal(f), "a file")
+	assert.False(t, isTerminal(&bytes.Buffer{}), "not a file")
+}
