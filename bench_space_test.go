@@ -389,6 +389,7 @@ var retryers = []struct {
 
 // rateReport describes one rate-limited listing.
 type rateReport struct {
+	rate                     float64 // requests a second the endpoint answers
 	elapsed                  time.Duration
 	ok, throttled, attempts3 int // requests answered, 429s, third attempts
 	maxAttempt               int
@@ -399,7 +400,7 @@ type rateReport struct {
 // floor is the least time the rate allows for the successful requests: the
 // ones beyond the burst at rateLimit a second.
 func (r rateReport) floor() time.Duration {
-	return time.Duration(float64(max(0, r.ok-rateLimit)) / rateLimit * float64(time.Second))
+	return time.Duration(float64(max(0, r.ok-int(r.rate))) / r.rate * float64(time.Second))
 }
 
 func (r rateReport) String() string {
@@ -409,13 +410,13 @@ func (r rateReport) String() string {
 }
 
 // listRateLimited lists rateSpace once, on a fresh server and client.
-func listRateLimited(tb testing.TB, ctx context.Context, f spaceFixture, retryer func(*codecatalyst.Options)) rateReport {
+func listRateLimited(tb testing.TB, ctx context.Context, f spaceFixture, rate float64, retryer func(*codecatalyst.Options)) rateReport {
 	tb.Helper()
-	srv := f.server(tb, devsessionstest.ServerOptions{RateLimit: rateLimit, Latency: rateLatency})
+	srv := f.server(tb, devsessionstest.ServerOptions{RateLimit: rate, Latency: rateLatency})
 	client := srv.Client(retryer)
 	start := time.Now()
 	items, err := listSpace(ctx, client, rateConc)
-	rep := rateReport{elapsed: time.Since(start), err: err, items: items}
+	rep := rateReport{rate: rate, elapsed: time.Since(start), err: err, items: items}
 	for _, r := range srv.Requests() {
 		if r.Throttled {
 			rep.throttled++
@@ -433,20 +434,21 @@ func listRateLimited(tb testing.TB, ctx context.Context, f spaceFixture, retryer
 	return rep
 }
 
-// TestSpaceSessionsUnderRateLimit lists 200 RUNNING dev environments with
-// Concurrency 16 against an endpoint that answers 50 requests a second, over
-// a real client with the SDK's default retryer and with its adaptive mode:
-// no error, every session exactly once, in order. Nothing is timed; the
-// listing itself takes about 4 s at the rate's pace.
+// TestSpaceSessionsUnderRateLimit lists 60 RUNNING dev environments with
+// Concurrency 16 against an endpoint that answers 20 requests a second (so
+// that even a slow, loaded machine is throttled), over a real client with
+// the SDK's default retryer and with its adaptive mode: no error, every
+// session exactly once, in order. Nothing is timed; the listing takes 2 to
+// 5 s at the rate's pace. The benchmark below has the figures.
 func TestSpaceSessionsUnderRateLimit(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: takes about 4 s a retryer at 50 requests a second")
+		t.Skip("-short: takes 2 to 5 s a retryer at 20 requests a second")
 	}
-	f := rateSpace()
+	f := genSpace(60, 0, 4, func(int) int { return 1 })
 	for _, r := range retryers {
 		t.Run("retryer="+r.name, func(t *testing.T) {
 			t.Parallel() // two servers, each with its own rate: the two runs do not share a budget
-			rep := listRateLimited(t, t.Context(), f, r.opt)
+			rep := listRateLimited(t, t.Context(), f, 20, r.opt)
 			t.Log(rep)
 			require.NoError(t, rep.err)
 			assert.Equal(t, f.want(), envSessionIDs(rep.items), "every session once, in order")
@@ -466,7 +468,7 @@ func BenchmarkSpaceSessionsRateLimited(b *testing.B) {
 			var elapsed, floor time.Duration
 			var throttled, ok, attempts3, maxAttempt, failed int
 			for b.Loop() {
-				rep := listRateLimited(b, b.Context(), f, r.opt)
+				rep := listRateLimited(b, b.Context(), f, rateLimit, r.opt)
 				b.Log(rep)
 				if rep.err != nil {
 					failed++

@@ -195,9 +195,11 @@ func invalid(format string, args ...any) error {
 // The token is "dss1." and unpadded base64url of a JSON object holding the
 // scope, a ListDevEnvironments ResumeToken that resumes at the dev
 // environment, that dev environment's id and a ListDevEnvironmentSessions
-// ResumeToken inside it; the "1" is the format's version. If that dev
-// environment is gone when the token is used, the listing continues with
-// the dev environment now at its place, from its first session.
+// ResumeToken inside it; the "1" is the format's version. If another dev
+// environment is now at that place (one was created or deleted before it),
+// the listing continues from that place, and resumes inside the token's dev
+// environment when it comes to it; other dev environments start from their
+// first session.
 func (s *SpaceSessions) ResumeToken() string {
 	switch {
 	case s.err != nil && s.fromToken:
@@ -302,9 +304,9 @@ type run struct {
 	envs     *ListDevEnvironmentsPaginator
 	nextEnv  func() (types.DevEnvironmentSummary, error, bool)
 	stopEnvs func()
-	envsDone bool  // no dev environment remains to be listed
-	envErr   error // ListDevEnvironments failed: report after the window
-	first    bool  // the next dev environment listed is the one StartingToken names
+	envsDone bool   // no dev environment remains to be listed
+	envErr   error  // ListDevEnvironments failed: report after the window
+	resumeID string // the dev environment StartingToken is inside, until it is listed
 
 	window  []*slot
 	listing int // slots in the window whose sessions are listed
@@ -316,7 +318,7 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 	if conc == 0 {
 		conc = DefaultConcurrency
 	}
-	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, pace: &pacer{}, first: s.pos.ID != ""}
+	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, pace: &pacer{}, resumeID: s.pos.ID}
 	r.optFns = append(slices.Clip(optFns), r.pace.gate)
 	r.envs = NewListDevEnvironmentsPaginator(s.client, &s.params, func(o *ListDevEnvironmentsPaginatorOptions) {
 		o.PageSize, o.StartingToken = s.opts.DevEnvironmentPageSize, s.pos.Env
@@ -405,11 +407,8 @@ func (r *run) pull() {
 	after := r.envs.ResumeToken()
 	sl := &slot{env: env, after: after, last: after == "", list: s.listed(env.Status), done: make(chan struct{})}
 	sl.at = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: at, ID: aws.ToString(env.Id)}
-	if r.first {
-		r.first = false
-		if aws.ToString(env.Id) == s.pos.ID {
-			sl.start = s.pos.Sessions
-		}
+	if r.resumeID != "" && aws.ToString(env.Id) == r.resumeID {
+		r.resumeID, sl.start = "", s.pos.Sessions
 	}
 	r.window = append(r.window, sl)
 	if !sl.list {

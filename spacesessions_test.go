@@ -592,3 +592,30 @@ func TestSpaceSessionsOverTheRealClient(t *testing.T) {
 		assert.Equal(t, sp.want, append(spaceIDs(got), spaceIDs(rest)...))
 	})
 }
+
+// A dev environment created before the one a token is inside does not make
+// that one start over: the sessions of it already delivered are not
+// repeated. (The fake's tokens are offsets, so the shift moves the dev
+// environment listing back by one: s-0's dev environment comes again. A
+// service whose tokens name a position, not an offset, would not.)
+func TestSpaceSessionsResumeAfterAnInsertion(t *testing.T) {
+	sp := newSpace(6, func(int) int { return 3 })
+	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
+	s := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+		o.MaxItems, o.DevEnvironmentPageSize, o.SessionPageSize = 4, 1, 1
+	})
+	first, err := s.Collect(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, []string{"s-0-0", "s-0-1", "s-0-2", "s-1-0"}, spaceIDs(first))
+
+	// A new RUNNING dev environment is listed first from now on.
+	extra := newSpace(7, func(int) int { return 1 })
+	newEnv, newSession := extra.envs[6], extra.sessions[len(extra.sessions)-1]
+	fake = devsessionstest.NewSpaceClient(append([]types.DevEnvironmentSummary{newEnv}, sp.envs...), append([]types.DevEnvironmentSessionSummary{newSession}, sp.sessions...))
+	rest, err := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+		o.StartingToken = s.ResumeToken()
+	}).Collect(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"s-0-0", "s-0-1", "s-0-2", "s-1-1", "s-1-2", "s-2-0", "s-2-1", "s-2-2", "s-5-0", "s-5-1", "s-5-2"}, spaceIDs(rest),
+		"the shifted listing resumes inside s-1's dev environment")
+}
