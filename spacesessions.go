@@ -238,7 +238,14 @@ func (s *SpaceSessions) Collect(ctx context.Context, optFns ...func(*codecatalys
 // first session of it not delivered. A dev environment deleted after it was
 // listed (ResourceNotFoundException) has no more sessions and is passed
 // over without an error. A cancelled ctx is yielded as an error, once.
-// Invalid input is yielded, before any request, by every iterator.
+// Invalid input is yielded, before any request, by every iterator. A panic
+// in the client on a listing's goroutine is raised again on the caller's
+// goroutine: when the loop reaches that dev environment, or when the loop
+// returns.
+//
+// The listings ahead of the caller are not undone when the loop ends early
+// (a break, MaxItems, an error): their requests were sent, and their
+// sessions are listed again by the run that resumes.
 //
 // optFns are passed to the client on every request, and after them the
 // middleware that paces attempts once the service throttles.
