@@ -149,6 +149,8 @@ type Server struct {
 	mu        sync.Mutex
 	faults    map[int]ServerFault
 	idFaults  map[string]map[int]ServerFault
+	envFaults map[int]ServerFault // by ListDevEnvironments request number
+	envCalls  int
 	idCalls   map[string]int
 	requests  []ServerRequest
 	limiter   *bucket
@@ -288,6 +290,19 @@ func (s *Server) ScriptDevEnvironment(id string, call int, f ServerFault) {
 		s.idFaults[id] = make(map[int]ServerFault)
 	}
 	s.idFaults[id][call] = f
+}
+
+// ScriptListDevEnvironments makes the call-th HTTP request (1 for the first,
+// retries included) to the ListDevEnvironments route answer as f says, in
+// place of any Script for the same request: concurrent listings make global
+// request numbers unpredictable, the numbers of one route's requests not.
+func (s *Server) ScriptListDevEnvironments(call int, f ServerFault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.envFaults == nil {
+		s.envFaults = make(map[int]ServerFault)
+	}
+	s.envFaults[call] = f
 }
 
 // Throttled returns how many requests the rate limit has refused.
@@ -438,6 +453,12 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, op, envID string,
 	s.requests = append(s.requests, req)
 	n := len(s.requests)
 	f := s.faults[n]
+	if op == OpListDevEnvironments {
+		s.envCalls++
+		if sf, ok := s.envFaults[s.envCalls]; ok {
+			f = sf
+		}
+	}
 	if op == OpListDevEnvironmentSessions {
 		if s.idCalls == nil {
 			s.idCalls = make(map[string]int)

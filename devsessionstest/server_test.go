@@ -582,3 +582,21 @@ func TestServerRateLimit(t *testing.T) {
 		require.Error(t, err)
 	})
 }
+
+func TestServerScriptsTheNthListDevEnvironmentsRequest(t *testing.T) {
+	srv := newSpaceServer(t, devsessionstest.ServerOptions{})
+	srv.ScriptListDevEnvironments(2, devsessionstest.ServerFault{Status: http.StatusForbidden, Code: "AccessDeniedException"})
+	client := srv.Client(noRetry)
+	// Session requests in between do not count.
+	_, err := client.ListDevEnvironmentSessions(t.Context(), demoInput())
+	require.NoError(t, err)
+	_, err = client.ListDevEnvironments(t.Context(), spaceInput())
+	require.NoError(t, err, "the first ListDevEnvironments request")
+	_, err = client.ListDevEnvironmentSessions(t.Context(), demoInput())
+	require.NoError(t, err)
+	_, err = client.ListDevEnvironments(t.Context(), spaceInput())
+	var denied *types.AccessDeniedException
+	require.ErrorAs(t, err, &denied, "the second ListDevEnvironments request")
+	_, err = client.ListDevEnvironments(t.Context(), spaceInput())
+	require.NoError(t, err, "the third")
+}

@@ -475,11 +475,10 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 		{"space, concurrency 64", append([]string{"--concurrency", "64"}, spaceArgs...),
 			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "web-main"), 1, accessDenied) }, 5 + 2 + 3 + 1,
 			" (dev environment " + demoEnvID(t, "web-main") + " (web-main) in project web-frontend)"},
-		// One dev environment a page, one listing at a time: the requests
-		// are ListDevEnvironments (demo), its sessions, ListDevEnvironments
-		// (docs), its sessions, then ListDevEnvironments (notebook) fails.
+		// One dev environment a page, one listing at a time: the third
+		// ListDevEnvironments request (the page after demo and docs) fails.
 		{"space, ListDevEnvironments part-way", append([]string{"--concurrency", "1", "--dev-environment-page-size", "1"}, spaceArgs...),
-			func(s *devsessionstest.Server) { s.Script(5, accessDenied) }, 5 + 2, "ListDevEnvironments"},
+			func(s *devsessionstest.Server) { s.ScriptListDevEnvironments(3, accessDenied) }, 5 + 2, "ListDevEnvironments"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
