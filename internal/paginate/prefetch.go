@@ -53,12 +53,16 @@ func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
 				return
 			}
 			r := ahead.guardedCall(ctx, optFns)
+			if r.err == nil && !r.panicked {
+				// Read the page before handing it over: from the send on it
+				// is the caller's, who may write to it.
+				ahead.accept(r.out)
+				ahead.deliverPage()
+			}
 			results <- r
 			if r.err != nil || r.panicked {
 				return
 			}
-			ahead.accept(r.out)
-			ahead.deliverPage()
 		}
 	}()
 	fetch = func() error {
