@@ -1,11 +1,14 @@
 package devsessions_test
 
 import (
+	"context"
+
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/codecatalyst-contrib/devsessions"
@@ -65,5 +68,68 @@ func TestPrefetchedPagesBelongToTheCaller(t *testing.T) {
 				require.Equal(t, wantReqs, reqs)
 			}
 		})
+	}
+}
+
+// A prefetching loop refuses nested calls also when nothing is left to
+// request (the rest of the listing is the page a break left half read), so
+// no goroutine runs: NextPage, Pages and Items inside it return
+// ErrInPrefetchLoop and change nothing, and the loop delivers every item.
+func TestNestedCallsAreRefusedWhenNothingIsLeftToPrefetch(t *testing.T) {
+	nested := map[string]func(ctx context.Context, p anyPager) error{
+		"NextPage": func(ctx context.Context, p anyPager) error {
+			_, err := p.NextPage(ctx)
+			return err
+		},
+		"Pages": func(ctx context.Context, p anyPager) error {
+			for _, err := range p.Pages(ctx) {
+				return err
+			}
+			return nil
+		},
+		"Items": func(ctx context.Context, p anyPager) error {
+			for _, err := range p.Items(ctx) {
+				return err
+			}
+			return nil
+		},
+	}
+	for _, op := range operations {
+		for name, call := range nested {
+			for _, outer := range []string{"Items", "Pages"} {
+				t.Run(op.name+"/"+name+" inside "+outer, func(t *testing.T) {
+					fake := op.newFake(8)
+					p := op.pager(fake, withPrefetch(po(0, 5, ""), 2))
+					var got []string
+					for id, err := range p.Items(t.Context()) {
+						require.NoError(t, err)
+						if got = append(got, id); len(got) == 6 {
+							break // inside the last page
+						}
+					}
+					body := func() {
+						before := p.ResumeToken()
+						require.ErrorIs(t, call(t.Context(), p), devsessions.ErrInPrefetchLoop)
+						assert.Equal(t, before, p.ResumeToken(), "the refused call changes nothing")
+					}
+					if outer == "Items" {
+						for id, err := range p.Items(t.Context()) {
+							require.NoError(t, err)
+							got = append(got, id)
+							body()
+						}
+					} else {
+						for out, err := range p.Pages(t.Context()) {
+							require.NoError(t, err)
+							got = append(got, out.ids...)
+							body()
+						}
+					}
+					assert.Equal(t, op.span(0, 8), got)
+					assert.Equal(t, 2, fake.Calls())
+					assert.Empty(t, p.ResumeToken())
+				})
+			}
+		}
 	}
 }
