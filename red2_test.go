@@ -2,6 +2,8 @@ package devsessions_test
 
 import (
 	"context"
+	"sync/atomic"
+	"time"
 
 	"testing"
 
@@ -131,5 +133,38 @@ func TestNestedCallsAreRefusedWhenNothingIsLeftToPrefetch(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// A prefetching loop that starts inside a page (a break left it half read)
+// prefetches the next page while the caller is still on that one: the
+// request for it is sent before the caller takes the page's last item.
+func TestPrefetchStartsWhileTheHalfReadPageIsDelivered(t *testing.T) {
+	for _, op := range operations {
+		t.Run(op.name, func(t *testing.T) {
+			var calls atomic.Int32
+			client := &wrappedClient{Client: op.newFake(30), before: func(ctx context.Context, _ any, _ int) {
+				if calls.Add(1) == 2 { // the first loop's prefetch: held until that loop ends, then dropped
+					<-ctx.Done()
+				}
+			}}
+			p := op.pager(client, withPrefetch(po(0, 5, ""), 1))
+			var got []string
+			for id, err := range p.Items(t.Context()) {
+				require.NoError(t, err)
+				if got = append(got, id); len(got) == 2 {
+					require.Eventually(t, func() bool { return calls.Load() == 2 }, 5*time.Second, time.Millisecond)
+					break
+				}
+			}
+			for id, err := range p.Items(t.Context()) {
+				require.NoError(t, err)
+				if got = append(got, id); len(got) == 3 {
+					require.Eventually(t, func() bool { return calls.Load() == 3 }, 5*time.Second, time.Millisecond,
+						"the next page is requested while the half-read page is delivered")
+				}
+			}
+			assert.Equal(t, op.span(0, 30), got)
+		})
 	}
 }
