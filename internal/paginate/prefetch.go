@@ -31,12 +31,18 @@ type fetched[Out any] struct {
 func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
 	optFns []func(*codecatalyst.Options)) (fetch func() error, stop func()) {
 	fetch = func() error { return p.fetch(ctx, optFns) }
-	if p.opts.Prefetch <= 0 || p.st != ready && p.st != buffered {
+	if p.opts.Prefetch <= 0 {
 		return fetch, func() {}
 	}
-	ahead := p.shadow()
-	if ahead.st != ready {
-		return fetch, func() {}
+	var ahead *Pager[C, In, Out, Item]
+	if p.st == ready || p.st == buffered {
+		ahead = p.shadow()
+	}
+	if ahead == nil || ahead.st != ready {
+		// Nothing left to request, but this is a prefetching loop all the
+		// same: calls nested in it are refused as in any other.
+		p.src = fetch
+		return fetch, func() { p.src = nil }
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	// A request starts only with a free slot, and the caller frees one as it
@@ -53,12 +59,16 @@ func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
 				return
 			}
 			r := ahead.guardedCall(ctx, optFns)
+			if r.err == nil && !r.panicked {
+				// Read the page before handing it over: from the send on it
+				// is the caller's, who may write to it.
+				ahead.accept(r.out)
+				ahead.deliverPage()
+			}
 			results <- r
 			if r.err != nil || r.panicked {
 				return
 			}
-			ahead.accept(r.out)
-			ahead.deliverPage()
 		}
 	}()
 	fetch = func() error {
