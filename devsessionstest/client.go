@@ -47,8 +47,9 @@ type Client struct {
 	PageSize int32
 
 	// Latency is how long every call of either operation takes; a cancelled
-	// context ends the wait with the context's error. The call counts as in
-	// flight while it waits. 0 means no delay.
+	// context ends the wait with the context's error (and a call made with a
+	// context already done answers its error at once, as the SDK does). The
+	// call counts as in flight while it waits. 0 means no delay.
 	Latency time.Duration
 
 	mu       sync.Mutex
@@ -272,6 +273,9 @@ func (c *Client) enter(ctx context.Context) (func(), error) {
 		c.mu.Lock()
 		c.inFlight--
 		c.mu.Unlock()
+	}
+	if err := ctx.Err(); err != nil { // as the SDK, which sends nothing on a done context
+		return leave, err
 	}
 	if c.Latency > 0 {
 		t := time.NewTimer(c.Latency)

@@ -47,8 +47,14 @@ func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
 	ctx, cancel := context.WithCancel(ctx)
 	// A request starts only with a free slot, and the caller frees one as it
 	// takes a page, so at most Prefetch pages wait and a send never blocks:
-	// a page that arrives is never thrown away.
+	// a page that arrives is never thrown away. Pages kept from an earlier
+	// loop hold slots too (up to Prefetch of them), freed as they are taken,
+	// so that loops that break early never pile up pages.
 	slots := make(chan struct{}, p.opts.Prefetch)
+	held := min(len(p.ahead), p.opts.Prefetch)
+	for range held {
+		slots <- struct{}{}
+	}
 	results := make(chan fetched[Out], p.opts.Prefetch)
 	go func() {
 		defer close(results)
@@ -73,6 +79,10 @@ func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
 	}()
 	fetch = func() error {
 		if len(p.ahead) > 0 {
+			if len(p.ahead) <= held { // one of the kept pages that hold a slot
+				<-slots
+				held--
+			}
 			return p.fetch(ctx, optFns)
 		}
 		r, ok := <-results
