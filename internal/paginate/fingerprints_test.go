@@ -24,7 +24,7 @@ func TestFingerprintsIsASet(t *testing.T) {
 		assert.True(t, f.insert(h), "insert(%d) again", h)
 	}
 	assert.Equal(t, len(seen), f.n)
-	assert.LessOrEqual(t, 4*f.n, 3*len(f.slots), "kept at most three quarters full")
+	assert.LessOrEqual(t, 2*f.n, len(f.slots), "kept at most half full")
 	c := f.clone()
 	present := seen[12345678901|1]
 	c.insert(12345678901)
