@@ -50,12 +50,13 @@ func (c *pagedClient) ListDevEnvironmentSessions(_ context.Context, in *codecata
 }
 
 // perPage runs loop (one full traversal per call) under b.Loop and reports
-// time, allocations and bytes per page.
+// time, CPU time of the whole process (the GC's workers included),
+// allocations and bytes per page.
 func perPage(b *testing.B, pages int, loop func() int) {
 	b.Helper()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	start := time.Now()
+	start, cpuStart := time.Now(), processCPU()
 	n := 0
 	for b.Loop() {
 		if got := loop(); got != pages {
@@ -63,10 +64,11 @@ func perPage(b *testing.B, pages int, loop func() int) {
 		}
 		n++
 	}
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU()-cpuStart
 	runtime.ReadMemStats(&after)
 	total := float64(n * pages)
 	b.ReportMetric(float64(elapsed.Nanoseconds())/total, "ns/page")
+	b.ReportMetric(float64(cpu.Nanoseconds())/total, "cpu-ns/page")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/total, "allocs/page")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/total, "B/page")
 }
@@ -255,4 +257,146 @@ func BenchmarkPrefetch(b *testing.B) {
 	b.ReportMetric(float64(without)/float64(with), "speedup")
 	b.ReportMetric(float64(without.Milliseconds())/float64(b.N), "ms-without")
 	b.ReportMetric(float64(with.Milliseconds())/float64(b.N), "ms-with")
+}
+
+// envPagedClient is pagedClient for ListDevEnvironments: pre-built pages,
+// no allocation per call, the token is the index of the next page.
+type envPagedClient struct {
+	pageSize int32
+	pages    []*codecatalyst.ListDevEnvironmentsOutput
+}
+
+func newEnvPagedClient(total int, pageSize int32) *envPagedClient {
+	items := devEnvironments(total)
+	c := &envPagedClient{pageSize: pageSize}
+	for i := 0; i*int(pageSize) < total; i++ {
+		out := &codecatalyst.ListDevEnvironmentsOutput{Items: items[i*int(pageSize) : min((i+1)*int(pageSize), total)]}
+		if (i+1)*int(pageSize) < total {
+			out.NextToken = aws.String(strconv.Itoa(i + 1))
+		}
+		c.pages = append(c.pages, out)
+	}
+	return c
+}
+
+func (c *envPagedClient) ListDevEnvironments(_ context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	if in.MaxResults == nil || *in.MaxResults != c.pageSize {
+		return nil, fmt.Errorf("maxResults %v, want %d", in.MaxResults, c.pageSize)
+	}
+	i := 0
+	if in.NextToken != nil {
+		i, _ = strconv.Atoi(*in.NextToken)
+	}
+	return c.pages[i], nil
+}
+
+// envPager is what both ListDevEnvironments paginators offer.
+type envPager interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error)
+}
+
+func countEnvPages(b *testing.B, ctx context.Context, p envPager) int {
+	n := 0
+	for p.HasMorePages() {
+		if _, err := p.NextPage(ctx); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	return n
+}
+
+// BenchmarkListDevEnvironmentsPage is BenchmarkPage for ListDevEnvironments:
+// the SDK's codecatalyst.NewListDevEnvironmentsPaginator against ours, per
+// page, with no options, with MaxItems, and resuming from a token, at page
+// sizes 1, 25 (the service default) and 50 (the model's maximum).
+func BenchmarkListDevEnvironmentsPage(b *testing.B) {
+	ctx := context.Background()
+	for _, size := range []int32{1, 25, 50} {
+		client := newEnvPagedClient(benchItems, size)
+		pages := len(client.pages)
+		in := envInput()
+		resumeIn := envInput()
+		resumeIn.NextToken = aws.String("1")
+		resumeToken := b64(`{"nextToken": "1"}`)
+		sdk := func(in *codecatalyst.ListDevEnvironmentsInput) envPager {
+			return codecatalyst.NewListDevEnvironmentsPaginator(client, in,
+				func(o *codecatalyst.ListDevEnvironmentsPaginatorOptions) { o.Limit = size })
+		}
+		ours := func(o popts) envPager {
+			return devsessions.NewListDevEnvironmentsPaginator(client, in, envOptions(o))
+		}
+		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=sdk", size), func(b *testing.B) {
+			perPage(b, pages, func() int { return countEnvPages(b, ctx, sdk(in)) })
+		})
+		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=ours", size), func(b *testing.B) {
+			perPage(b, pages, func() int { return countEnvPages(b, ctx, ours(po(0, size, ""))) })
+		})
+		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=ours-maxitems", size), func(b *testing.B) {
+			perPage(b, pages, func() int { return countEnvPages(b, ctx, ours(po(benchItems, size, ""))) })
+		})
+		b.Run(fmt.Sprintf("size=%d/mode=resume/impl=sdk", size), func(b *testing.B) {
+			perPage(b, pages-1, func() int { return countEnvPages(b, ctx, sdk(resumeIn)) })
+		})
+		b.Run(fmt.Sprintf("size=%d/mode=resume/impl=ours", size), func(b *testing.B) {
+			perPage(b, pages-1, func() int { return countEnvPages(b, ctx, ours(po(0, size, resumeToken))) })
+		})
+	}
+}
+
+// BenchmarkListDevEnvironmentsItem is BenchmarkItem for ListDevEnvironments
+// (pages of 50): the SDK's page loop with a range over each page against
+// our Items iterator.
+func BenchmarkListDevEnvironmentsItem(b *testing.B) {
+	ctx := context.Background()
+	client := newEnvPagedClient(benchItems, 50)
+	in := envInput()
+	perItem := func(b *testing.B, walk func() int) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		n := 0
+		for b.Loop() {
+			if got := walk(); got != benchItems {
+				b.Fatalf("walked %d items", got)
+			}
+			n++
+		}
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*benchItems), "ns/item")
+		b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n*benchItems), "allocs/item")
+	}
+	b.Run("impl=sdk", func(b *testing.B) {
+		perItem(b, func() int {
+			p := codecatalyst.NewListDevEnvironmentsPaginator(client, in,
+				func(o *codecatalyst.ListDevEnvironmentsPaginatorOptions) { o.Limit = 50 })
+			n := 0
+			for p.HasMorePages() {
+				out, err := p.NextPage(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, it := range out.Items {
+					if it.Id == nil {
+						b.Fatal("no id")
+					}
+					n++
+				}
+			}
+			return n
+		})
+	})
+	b.Run("impl=ours", func(b *testing.B) {
+		perItem(b, func() int {
+			n := 0
+			for it, err := range devsessions.NewListDevEnvironmentsPaginator(client, in, envOptions(po(0, 50, ""))).Items(ctx) {
+				if err != nil || it.Id == nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			return n
+		})
+	})
 }

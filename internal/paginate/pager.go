@@ -21,7 +21,7 @@ type state uint8
 const (
 	// ready: no page is buffered; the next step requests the page at pos.
 	ready state = iota
-	// buffered: a fetched page has items still to deliver (pending), or has
+	// buffered: a fetched page has items still to deliver (first..end), or has
 	// been delivered and waits for finishPage.
 	buffered
 	// invalid: the input is invalid; the next step reports err, then failed.
@@ -47,6 +47,9 @@ type Pager[C, In, Out, Item any] struct {
 	params   In // deep copy, NextToken and MaxResults cleared
 	opts     Options
 	pageSize int32 // maxResults to send; 0 = omit
+	// sizeBox holds pageSize for the requests that send it to point at;
+	// never written after Init.
+	sizeBox int32
 
 	st       state
 	err      error // what invalid, duplicate and failed report
@@ -57,26 +60,27 @@ type Pager[C, In, Out, Item any] struct {
 	delivered int32          // items delivered by this run
 	pages     int            // pages accepted, for error messages
 
-	out     *Out   // the buffered page (st == buffered)
-	pending []Item // its items still to deliver
-	cut     bool   // MaxItems cuts the buffered page before its end
-	dup     bool   // the buffered page's nextToken was already sent
+	// The buffered page (st == buffered) and, as indices into its items,
+	// those still to deliver: first..end. Indices, not a slice, so that
+	// delivering an item writes no pointer (no write barrier while the
+	// garbage collector runs).
+	out        *Out
+	first, end int
+	total      int  // len of out's items
+	cut        bool // MaxItems cuts the buffered page before its end
+	dup        bool // the buffered page's nextToken was already sent
 
-	ahead []*Out        // pages prefetched after out, in order
-	src   func() error  // the running prefetching loop's page source, if any
-	reqs  []request[In] // fresh inputs for the next requests
+	ahead []*Out       // pages prefetched after out, in order
+	src   func() error // the running prefetching loop's page source, if any
+	reqs  []In         // inputs allocated ahead; reqs[nextReq:] are unused
+	// nextReq indexes the next unused input of reqs.
+	nextReq int
 
-	seed      maphash.Seed
-	seen      fingerprints // of the tokens this run has sent
-	nextHash  uint64       // fingerprint of the buffered page's nextToken
-	posHash   uint64       // fingerprint of pos.NextToken, when posHashed
-	posHashed bool
-}
-
-// request is one request's input with its maxResults, allocated together.
-type request[In any] struct {
-	in   In
-	size int32
+	seed maphash.Seed
+	// seen holds the fingerprints of the tokens this run has sent and of
+	// pos.NextToken (sent next): a page's nextToken is checked and added in
+	// one probe when the page is accepted, and hashed once.
+	seen fingerprints
 }
 
 // Init sets p up: it copies params deeply, validates the input and sets the
@@ -86,7 +90,9 @@ func (p *Pager[C, In, Out, Item]) Init(spec *Spec[C, In, Out, Item], client C, p
 	if params != nil {
 		p.params = spec.Copy(params)
 	}
-	if err := p.setup(params); err != nil {
+	err := p.setup(params)
+	p.sizeBox = p.pageSize
+	if err != nil {
 		p.st, p.err, p.badInput = invalid, err, true
 		// setup may have failed before it decoded StartingToken: ResumeToken
 		// still returns it as given when it decodes.
@@ -141,6 +147,9 @@ func (p *Pager[C, In, Out, Item]) setup(params *In) error {
 		t := *nextToken
 		p.pos.NextToken = &t
 	}
+	if t := p.pos.NextToken; t != nil {
+		p.seen.insert(maphash.String(p.seed, *t))
+	}
 	return nil
 }
 
@@ -188,8 +197,9 @@ func (p *Pager[C, In, Out, Item]) nextPage(fetch func() error) (*Out, error) {
 		}
 	}
 	out := p.out
-	if items, _ := p.spec.Page(out); len(p.pending) != len(items) {
-		out = p.spec.WithItems(out, p.pending)
+	if p.first != 0 || p.end != p.total {
+		items, _ := p.spec.Page(out)
+		out = p.spec.WithItems(out, items[p.first:p.end])
 	}
 	p.deliverPage()
 	return out, nil
@@ -256,23 +266,23 @@ func (p *Pager[C, In, Out, Item]) Items(ctx context.Context, optFns ...func(*cod
 			}
 			// Deliver the page item by item; the state moves past each item
 			// before it is yielded, so a break leaves it exact.
-			out, items := p.out, p.pending
-			last := len(items) - 1
-			if last < 0 {
+			out, end := p.out, p.end
+			if p.first == end {
 				p.finishPage()
 				continue
 			}
-			for i := range items {
-				p.pending = items[i+1:]
+			items, _ := p.spec.Page(out)
+			for i := p.first; i < end; i++ {
+				p.first = i + 1
 				p.delivered++
 				p.pos.Skip++
-				if i == last {
+				if i+1 == end {
 					p.finishPage()
 				}
 				if !yield(items[i], nil) {
 					return
 				}
-				if p.out != out || len(p.pending) != last-i {
+				if p.out != out || p.first != i+1 {
 					break // the loop body moved the paginator (NextPage, say)
 				}
 			}
@@ -325,18 +335,22 @@ func (p *Pager[C, In, Out, Item]) call(ctx context.Context, optFns []func(*codec
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("devsessions: %s page %d not requested: %w", op, page, err)
 	}
-	if len(p.reqs) == 0 { // allocate inputs 8 at a time; each is used once
-		p.reqs = make([]request[In], min(8, page))
+	if p.nextReq == len(p.reqs) { // allocate inputs 8 at a time; each is used once
+		p.reqs, p.nextReq = make([]In, min(8, page)), 0
 	}
-	r := &p.reqs[0]
-	p.reqs = p.reqs[1:]
-	r.in, r.size = p.params, p.requestSize()
+	in := &p.reqs[p.nextReq]
+	p.nextReq++
+	*in = p.params
 	var maxResults *int32
-	if r.size > 0 {
-		maxResults = &r.size
+	switch size := p.requestSize(); {
+	case size == p.pageSize && size > 0:
+		maxResults = &p.sizeBox // never written after Init
+	case size > 0: // cut by MaxItems: at most the last request or two of a run
+		maxResults = new(int32)
+		*maxResults = size
 	}
-	p.spec.SetLimits(&r.in, p.pos.NextToken, maxResults)
-	out, err := p.spec.Call(p.client, ctx, &r.in, optFns...)
+	p.spec.SetLimits(in, p.pos.NextToken, maxResults)
+	out, err := p.spec.Call(p.client, ctx, in, optFns...)
 	switch {
 	case err != nil && page == 1 && p.fromToken && isValidation(err):
 		return nil, fmt.Errorf("devsessions: %s page 1: the service refused the request made from StartingToken, "+
@@ -373,32 +387,28 @@ func (p *Pager[C, In, Out, Item]) requestSize() int32 {
 // ready -> buffered.
 func (p *Pager[C, In, Out, Item]) accept(out *Out) {
 	p.pages++
-	if t := p.pos.NextToken; t != nil {
-		if !p.posHashed {
-			p.posHash = maphash.String(p.seed, *t)
-		}
-		p.seen.add(p.posHash)
-	}
 	items, next := p.spec.Page(out)
 	p.dup = false
 	if next != nil && *next != "" {
-		p.nextHash = maphash.String(p.seed, *next)
-		p.dup = p.seen.has(p.nextHash)
+		// Added even when the page ends the run (MaxItems): then nothing
+		// checks the set again.
+		p.dup = p.seen.insert(maphash.String(p.seed, *next))
 	}
-	items = items[min(p.pos.Skip, len(items)):]
+	first, end := min(p.pos.Skip, len(items)), len(items)
 	p.cut = false
 	if p.opts.MaxItems > 0 {
-		if rem := int(p.opts.MaxItems - p.delivered); len(items) > rem {
-			items, p.cut = items[:rem], true
+		if rem := int(p.opts.MaxItems - p.delivered); end-first > rem {
+			end, p.cut = first+rem, true
 		}
 	}
-	p.st, p.out, p.pending = buffered, out, items
+	p.st, p.out, p.first, p.end, p.total = buffered, out, first, end, len(items)
 }
 
 // deliverPage counts the rest of the buffered page as delivered.
 func (p *Pager[C, In, Out, Item]) deliverPage() {
-	p.delivered += int32(len(p.pending))
-	p.pos.Skip += len(p.pending)
+	p.delivered += int32(p.end - p.first)
+	p.pos.Skip += p.end - p.first
+	p.first = p.end
 	p.finishPage()
 }
 
@@ -406,7 +416,7 @@ func (p *Pager[C, In, Out, Item]) deliverPage() {
 // been delivered, for the state that follows the page.
 func (p *Pager[C, In, Out, Item]) finishPage() {
 	items, next := p.spec.Page(p.out)
-	p.out, p.pending = nil, nil
+	p.out = nil
 	switch {
 	case p.dup && !p.opts.StopOnDuplicateToken:
 		// The repeated token is never followed, nor taken as the end: pos
@@ -422,7 +432,6 @@ func (p *Pager[C, In, Out, Item]) finishPage() {
 		// Every item of the page is now behind the position; a skip longer
 		// than the page carries over to the next one.
 		p.pos = token.Position{NextToken: next, Skip: max(p.pos.Skip-len(items), 0)}
-		p.posHash, p.posHashed = p.nextHash, true
 		p.st = ready
 		if p.opts.MaxItems > 0 && p.delivered >= p.opts.MaxItems {
 			p.st = stopped

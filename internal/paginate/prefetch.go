@@ -137,7 +137,7 @@ func (p *Pager[C, In, Out, Item]) guardedCall(ctx context.Context, optFns []func
 func (p *Pager[C, In, Out, Item]) shadow() *Pager[C, In, Out, Item] {
 	s := *p
 	s.seen = p.seen.clone()
-	s.ahead, s.src, s.reqs = nil, nil, nil
+	s.ahead, s.src, s.reqs, s.nextReq = nil, nil, nil, 0
 	if s.st == buffered {
 		s.deliverPage()
 	}
