@@ -18,7 +18,7 @@ import (
 
 // A consumer that goes on after errors and cancels its context: the
 // cancellation is yielded once, and no dev environment is skipped.
-func TestRedCancelIsYieldedOnceAndSkipsNothing(t *testing.T) {
+func TestSpaceSessionsCancelIsYieldedOnceAndSkipsNothing(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sp := newSpace(30, func(int) int { return 3 })
 	for round := range 20 {
@@ -50,10 +50,10 @@ func TestRedCancelIsYieldedOnceAndSkipsNothing(t *testing.T) {
 }
 
 // A client that panics in two dev environments' session listings, over the
-// real client; the panic must not hold a request permit (a leaked permit
-// and throttling together leave no permit for the dev environment the loop
-// waits for: it hangs until ctx ends).
-func TestRedPanicDoesNotLeakAPermitUnderThrottling(t *testing.T) {
+// real client, while the service throttles: the panic is raised on the
+// caller's goroutine, and nothing it held (a permit, a pace) keeps the loop
+// waiting until ctx ends.
+func TestSpaceSessionsPanicUnderThrottlingIsRaised(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sp := newSpace(3, func(int) int { return 4 })
 	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{DevEnvironments: sp.envs, Sessions: sp.sessions})

@@ -20,7 +20,7 @@ import (
 
 // Every ResumeToken read inside the loop body resumes at the next session,
 // with stopped dev environments in runs and MaxItems at the very end.
-func TestRedResumeTokenAtEveryStep(t *testing.T) {
+func TestSpaceSessionsResumeTokenAtEveryStep(t *testing.T) {
 	sp := newSpace(23, func(i int) int {
 		if i%4 == 0 {
 			return 0
@@ -91,7 +91,7 @@ func TestRedResumeTokenAtEveryStep(t *testing.T) {
 }
 
 // A repeated token in one dev environment's session listing, mid-space.
-func TestRedDuplicateTokenMidSpace(t *testing.T) {
+func TestSpaceSessionsDuplicateTokenMidSpace(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sp := newSpace(12, func(int) int { return 5 })
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
@@ -117,7 +117,7 @@ func TestRedDuplicateTokenMidSpace(t *testing.T) {
 // ListDevEnvironments fails on the very first request, or the ctx is
 // cancelled before the first step: nothing is sent (cancel), the error is
 // yielded once, and the same value (Items again) and the token continue.
-func TestRedFirstRequestFailsAndItemsAgain(t *testing.T) {
+func TestSpaceSessionsFirstRequestFailsAndItemsAgain(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sp := newSpace(10, func(int) int { return 2 })
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
@@ -157,7 +157,7 @@ func (panicEnvs) ListDevEnvironments(context.Context, *codecatalyst.ListDevEnvir
 	panic("envs bug")
 }
 
-func TestRedPanicInListDevEnvironments(t *testing.T) {
+func TestSpaceSessionsPanicInListDevEnvironments(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sp := newSpace(10, func(int) int { return 2 })
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
@@ -167,7 +167,7 @@ func TestRedPanicInListDevEnvironments(t *testing.T) {
 
 // A token whose dev environment was deleted meanwhile continues with the
 // one now at its place, from its first session.
-func TestRedResumeAfterDeletion(t *testing.T) {
+func TestSpaceSessionsResumeAfterDeletion(t *testing.T) {
 	sp := newSpace(6, func(int) int { return 3 })
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
 	s := devsessions.NewSpaceSessions(fake, spaceInput())
@@ -216,7 +216,7 @@ func (c *maxIndexClient) ListDevEnvironmentSessions(ctx context.Context, in *cod
 // With every dev environment RUNNING, the window holds at most Concurrency
 // of them: while the caller is on dev environment i, no session request
 // has concerned one past i+Concurrency-1.
-func TestRedAtMostConcurrencyListingsAhead(t *testing.T) {
+func TestSpaceSessionsAtMostConcurrencyListingsAhead(t *testing.T) {
 	sp := newSpace(30, func(int) int { return 2 })
 	for i := range sp.envs {
 		sp.envs[i].Status = types.DevEnvironmentStatusRunning
@@ -275,7 +275,7 @@ func (c *aheadClient) ListDevEnvironmentSessions(ctx context.Context, in *codeca
 
 // A long run of stopped dev environments is held at most 4×Concurrency at
 // a time.
-func TestRedStoppedRunIsBoundedByTheWindow(t *testing.T) {
+func TestSpaceSessionsStoppedRunIsBoundedByTheWindow(t *testing.T) {
 	sp := newSpace(60, func(int) int { return 1 })
 	for i := range sp.envs {
 		sp.envs[i].Status = types.DevEnvironmentStatusStopped
