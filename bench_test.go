@@ -118,14 +118,15 @@ func BenchmarkPage(b *testing.B) {
 	}
 }
 
-// pager is what both paginators offer.
-type pager interface {
+// pager is what every paginator here offers, ours and the SDK's, over
+// either operation.
+type pager[Out any] interface {
 	HasMorePages() bool
-	NextPage(context.Context, ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error)
+	NextPage(context.Context, ...func(*codecatalyst.Options)) (*Out, error)
 }
 
 // countPages runs the page loop to the end and counts the pages.
-func countPages(b *testing.B, ctx context.Context, p pager) int {
+func countPages[Out any](b *testing.B, ctx context.Context, p pager[Out]) int {
 	n := 0
 	for p.HasMorePages() {
 		if _, err := p.NextPage(ctx); err != nil {
@@ -136,28 +137,31 @@ func countPages(b *testing.B, ctx context.Context, p pager) int {
 	return n
 }
 
+// perItem runs walk, which must walk total items, as the benchmark loop and
+// reports the time and allocations per item.
+func perItem(b *testing.B, total int, walk func() int) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	n := 0
+	for b.Loop() {
+		if got := walk(); got != total {
+			b.Fatalf("walked %d items", got)
+		}
+		n++
+	}
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*total), "ns/item")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n*total), "allocs/item")
+}
+
 // BenchmarkItem compares walking items: the SDK's page loop with a range
 // over each page, and our Items iterator.
 func BenchmarkItem(b *testing.B) {
 	ctx := context.Background()
 	client := newPagedClient(benchItems, 200)
 	in := input()
-	perItem := func(b *testing.B, walk func() int) {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		n := 0
-		for b.Loop() {
-			if got := walk(); got != benchItems {
-				b.Fatalf("walked %d items", got)
-			}
-			n++
-		}
-		runtime.ReadMemStats(&after)
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*benchItems), "ns/item")
-		b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n*benchItems), "allocs/item")
-	}
 	b.Run("impl=sdk", func(b *testing.B) {
-		perItem(b, func() int {
+		perItem(b, benchItems, func() int {
 			p := codecatalyst.NewListDevEnvironmentSessionsPaginator(client, in,
 				func(o *codecatalyst.ListDevEnvironmentSessionsPaginatorOptions) { o.Limit = 200 })
 			n := 0
@@ -177,7 +181,7 @@ func BenchmarkItem(b *testing.B) {
 		})
 	})
 	b.Run("impl=ours", func(b *testing.B) {
-		perItem(b, func() int {
+		perItem(b, benchItems, func() int {
 			n := 0
 			for it, err := range devsessions.NewListDevEnvironmentSessionsPaginator(client, in, opts(0, 200, "")).Items(ctx) {
 				if err != nil || it.Id == nil {
@@ -291,23 +295,6 @@ func (c *envPagedClient) ListDevEnvironments(_ context.Context, in *codecatalyst
 	return c.pages[i], nil
 }
 
-// envPager is what both ListDevEnvironments paginators offer.
-type envPager interface {
-	HasMorePages() bool
-	NextPage(context.Context, ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error)
-}
-
-func countEnvPages(b *testing.B, ctx context.Context, p envPager) int {
-	n := 0
-	for p.HasMorePages() {
-		if _, err := p.NextPage(ctx); err != nil {
-			b.Fatal(err)
-		}
-		n++
-	}
-	return n
-}
-
 // BenchmarkListDevEnvironmentsPage is BenchmarkPage for ListDevEnvironments:
 // the SDK's codecatalyst.NewListDevEnvironmentsPaginator against ours, per
 // page, with no options, with MaxItems, and resuming from a token, at page
@@ -321,27 +308,27 @@ func BenchmarkListDevEnvironmentsPage(b *testing.B) {
 		resumeIn := envInput()
 		resumeIn.NextToken = aws.String("1")
 		resumeToken := b64(`{"nextToken": "1"}`)
-		sdk := func(in *codecatalyst.ListDevEnvironmentsInput) envPager {
+		sdk := func(in *codecatalyst.ListDevEnvironmentsInput) pager[codecatalyst.ListDevEnvironmentsOutput] {
 			return codecatalyst.NewListDevEnvironmentsPaginator(client, in,
 				func(o *codecatalyst.ListDevEnvironmentsPaginatorOptions) { o.Limit = size })
 		}
-		ours := func(o popts) envPager {
+		ours := func(o popts) pager[codecatalyst.ListDevEnvironmentsOutput] {
 			return devsessions.NewListDevEnvironmentsPaginator(client, in, envOptions(o))
 		}
 		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=sdk", size), func(b *testing.B) {
-			perPage(b, pages, func() int { return countEnvPages(b, ctx, sdk(in)) })
+			perPage(b, pages, func() int { return countPages(b, ctx, sdk(in)) })
 		})
 		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=ours", size), func(b *testing.B) {
-			perPage(b, pages, func() int { return countEnvPages(b, ctx, ours(po(0, size, ""))) })
+			perPage(b, pages, func() int { return countPages(b, ctx, ours(po(0, size, ""))) })
 		})
 		b.Run(fmt.Sprintf("size=%d/mode=fresh/impl=ours-maxitems", size), func(b *testing.B) {
-			perPage(b, pages, func() int { return countEnvPages(b, ctx, ours(po(benchItems, size, ""))) })
+			perPage(b, pages, func() int { return countPages(b, ctx, ours(po(benchItems, size, ""))) })
 		})
 		b.Run(fmt.Sprintf("size=%d/mode=resume/impl=sdk", size), func(b *testing.B) {
-			perPage(b, pages-1, func() int { return countEnvPages(b, ctx, sdk(resumeIn)) })
+			perPage(b, pages-1, func() int { return countPages(b, ctx, sdk(resumeIn)) })
 		})
 		b.Run(fmt.Sprintf("size=%d/mode=resume/impl=ours", size), func(b *testing.B) {
-			perPage(b, pages-1, func() int { return countEnvPages(b, ctx, ours(po(0, size, resumeToken))) })
+			perPage(b, pages-1, func() int { return countPages(b, ctx, ours(po(0, size, resumeToken))) })
 		})
 	}
 }
@@ -353,22 +340,8 @@ func BenchmarkListDevEnvironmentsItem(b *testing.B) {
 	ctx := context.Background()
 	client := newEnvPagedClient(benchItems, 50)
 	in := envInput()
-	perItem := func(b *testing.B, walk func() int) {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		n := 0
-		for b.Loop() {
-			if got := walk(); got != benchItems {
-				b.Fatalf("walked %d items", got)
-			}
-			n++
-		}
-		runtime.ReadMemStats(&after)
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*benchItems), "ns/item")
-		b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n*benchItems), "allocs/item")
-	}
 	b.Run("impl=sdk", func(b *testing.B) {
-		perItem(b, func() int {
+		perItem(b, benchItems, func() int {
 			p := codecatalyst.NewListDevEnvironmentsPaginator(client, in,
 				func(o *codecatalyst.ListDevEnvironmentsPaginatorOptions) { o.Limit = 50 })
 			n := 0
@@ -388,7 +361,7 @@ func BenchmarkListDevEnvironmentsItem(b *testing.B) {
 		})
 	})
 	b.Run("impl=ours", func(b *testing.B) {
-		perItem(b, func() int {
+		perItem(b, benchItems, func() int {
 			n := 0
 			for it, err := range devsessions.NewListDevEnvironmentsPaginator(client, in, envOptions(po(0, 50, ""))).Items(ctx) {
 				if err != nil || it.Id == nil {
