@@ -192,14 +192,20 @@ func invalid(format string, args ...any) error {
 // encodes the starting position. "" means nothing remains. While the input
 // is invalid it returns the StartingToken as given if it decoded, else "".
 //
-// The token is "dss1." and unpadded base64url of a JSON object holding the
-// scope, a ListDevEnvironments ResumeToken that resumes at the dev
-// environment, that dev environment's id and a ListDevEnvironmentSessions
-// ResumeToken inside it; the "1" is the format's version. If another dev
-// environment is now at that place (one was created or deleted before it),
-// the listing continues from that place, and resumes inside the token's dev
-// environment when it comes to it; other dev environments start from their
-// first session.
+// The token is "dss1." and unpadded base64url of a JSON object holding
+// the scope, a ListDevEnvironments ResumeToken that resumes at a dev
+// environment, that dev environment's id, and either a
+// ListDevEnvironmentSessions ResumeToken inside it or a mark that all of its
+// sessions were delivered; the "1" is the format's version.
+//
+// Dev environments created or deleted between two runs move nothing: a
+// resumed run checks that the first dev environment it lists is the
+// token's. If it is not, it lists from the first page again, passing over
+// the dev environments before the token's (earlier runs delivered them, or
+// they are new behind the position), and continues inside or after it; if
+// the token's dev environment is gone, it continues from where it was. That
+// check costs the requests of the listing up to there, once, and only when
+// the listing changed.
 func (s *SpaceSessions) ResumeToken() string {
 	switch {
 	case s.err != nil && s.fromToken:
@@ -311,13 +317,31 @@ type run struct {
 	envs     *ListDevEnvironmentsPaginator
 	nextEnv  func() (types.DevEnvironmentSummary, error, bool)
 	stopEnvs func()
-	envsDone bool   // no dev environment remains to be listed
-	envErr   error  // ListDevEnvironments failed: report after the window
-	resumeID string // the dev environment StartingToken is inside, until it is listed
+	envsDone bool  // no dev environment remains to be listed
+	envErr   error // ListDevEnvironments failed: report after the window
+	seek     seek  // finding StartingToken's dev environment
 
 	window  []*slot
 	listing int // slots in the window whose sessions are listed
 }
+
+// seek is how a run finds the dev environment its starting position names
+// (spacePosition.ID).
+type seek uint8
+
+const (
+	// seekNone: every dev environment listed is delivered.
+	seekNone seek = iota
+	// seekCheck: the first dev environment listed from the position must be
+	// the one it names; if it is not, the listing has changed (a dev
+	// environment was created or deleted before it): seekScan.
+	seekCheck
+	// seekScan: listing from the first page, passing over the dev
+	// environments before the one the position names (earlier runs
+	// delivered them). If it is not found (deleted), the run lists again
+	// from the position, which is then the place where it was.
+	seekScan
+)
 
 func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.Options)) *run {
 	ctx, cancel := context.WithCancel(ctx)
@@ -325,14 +349,26 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 	if conc == 0 {
 		conc = DefaultConcurrency
 	}
-	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, pace: &pacer{}, resumeID: s.pos.ID}
+	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, pace: &pacer{}}
 	r.optFns = append(slices.Clip(optFns), r.pace.gate)
-	r.envs = NewListDevEnvironmentsPaginator(s.client, &s.params, func(o *ListDevEnvironmentsPaginatorOptions) {
-		o.PageSize, o.StartingToken = s.opts.DevEnvironmentPageSize, s.pos.Env
+	if s.pos.ID != "" {
+		r.seek = seekCheck
+	}
+	r.listEnvs(s.pos.Env)
+	return r
+}
+
+// listEnvs (re)starts the dev environment listing at a ListDevEnvironments
+// token ("" for the first page).
+func (r *run) listEnvs(from string) {
+	if r.stopEnvs != nil {
+		r.stopEnvs()
+	}
+	r.envs = NewListDevEnvironmentsPaginator(r.s.client, &r.s.params, func(o *ListDevEnvironmentsPaginatorOptions) {
+		o.PageSize, o.StartingToken = r.s.opts.DevEnvironmentPageSize, from
 		o.Prefetch = 1 // the next page of dev environments comes while sessions are listed
 	})
-	r.nextEnv, r.stopEnvs = iter.Pull2(r.envs.Items(ctx, r.optFns...))
-	return r
+	r.nextEnv, r.stopEnvs = iter.Pull2(r.envs.Items(r.ctx, r.optFns...))
 }
 
 // close ends the loop: it cancels the workers and waits for them, so that
@@ -398,11 +434,23 @@ func (r *run) loop(yield func(SpaceSession, error) bool) {
 	}
 }
 
-// pull lists the next dev environment into the window.
+// pull lists the next dev environment into the window, or passes over one
+// while seeking the starting position's.
 func (r *run) pull() {
 	s := r.s
 	at := r.envs.ResumeToken()
 	env, err, ok := r.nextEnv()
+	if err == nil && r.seek != seekNone && (!ok || aws.ToString(env.Id) != s.pos.ID) {
+		switch {
+		case r.seek == seekCheck: // the listing changed before the position
+			r.seek = seekScan
+			r.listEnvs("")
+		case !ok: // the position's dev environment is gone: from its place
+			r.seek = seekNone
+			r.listEnvs(s.pos.Env)
+		}
+		return // (seekScan passes over the dev environments before it)
+	}
 	switch {
 	case !ok:
 		r.envsDone = true
@@ -411,12 +459,17 @@ func (r *run) pull() {
 		r.envsDone, r.envErr = true, err
 		return
 	}
-	after := r.envs.ResumeToken()
-	sl := &slot{env: env, after: after, last: after == "", list: s.listed(env.Status), done: make(chan struct{})}
-	sl.at = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: at, ID: aws.ToString(env.Id)}
-	if r.resumeID != "" && aws.ToString(env.Id) == r.resumeID {
-		r.resumeID, sl.start = "", s.pos.Sessions
+	start := ""
+	if r.seek != seekNone { // the position's dev environment
+		r.seek = seekNone
+		if s.pos.Past {
+			return // delivered in full by an earlier run
+		}
+		start = s.pos.Sessions
 	}
+	after := r.envs.ResumeToken()
+	sl := &slot{env: env, after: after, last: after == "", list: s.listed(env.Status), start: start, done: make(chan struct{})}
+	sl.at = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: at, ID: aws.ToString(env.Id)}
 	r.window = append(r.window, sl)
 	if !sl.list {
 		close(sl.done)
@@ -506,11 +559,40 @@ func (r *run) deliver(sl *slot, yield func(SpaceSession, error) bool) bool {
 	return true
 }
 
-// pass moves the position past the slot's dev environment.
+// pass moves the position past the slot's dev environment: "after the dev
+// environment with this id", which a resumed run checks, so that a dev
+// environment created or deleted before it moves nothing. The listing is
+// done when no dev environment follows, or when every one that follows and
+// is already listed has nothing to deliver and the listing has ended.
 func (r *run) pass(sl *slot) {
 	s := r.s
-	s.pos = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: sl.after}
-	s.done = sl.last
+	s.pos = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: sl.at.Env, ID: sl.at.ID, Past: true}
+	if sl.at.ID == "" {
+		s.pos = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: sl.after}
+	}
+	s.done = sl.last || r.nothingAfter(sl)
+}
+
+// nothingAfter reports whether the window holds nothing to deliver after sl
+// and the dev environment listing ended without an error.
+func (r *run) nothingAfter(sl *slot) bool {
+	if !r.envsDone || r.envErr != nil {
+		return false
+	}
+	for _, next := range r.window {
+		if next == sl {
+			continue
+		}
+		select {
+		case <-next.done:
+			if len(next.pages) > 0 || next.err != nil || next.panicked {
+				return false
+			}
+		default:
+			return false // still being listed
+		}
+	}
+	return true
 }
 
 func describeEnv(env types.DevEnvironmentSummary) string {

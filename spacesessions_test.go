@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -284,8 +285,13 @@ func TestSpaceSessionsResumesExactly(t *testing.T) {
 					break
 				}
 			}
+			tok := s.ResumeToken()
+			if tok == "" { // nothing remains: only after the last session
+				assert.Equal(t, sp.want, got, "break after %d", k+1)
+				continue
+			}
 			rest, err := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
-				o.StartingToken = s.ResumeToken()
+				o.StartingToken = tok
 			}).Collect(t.Context())
 			require.NoError(t, err)
 			assert.Equal(t, sp.want, append(got, spaceIDs(rest)...), "break after %d", k+1)
@@ -593,11 +599,10 @@ func TestSpaceSessionsOverTheRealClient(t *testing.T) {
 	})
 }
 
-// A dev environment created before the one a token is inside does not make
-// that one start over: the sessions of it already delivered are not
-// repeated. (The fake's tokens are offsets, so the shift moves the dev
-// environment listing back by one: s-0's dev environment comes again. A
-// service whose tokens name a position, not an offset, would not.)
+// A dev environment created before the one a token is inside moves
+// nothing: the resumed listing finds the token's dev environment again
+// (the fake's tokens are offsets, so its place shifted) and continues inside
+// it. The new dev environment is behind the position: not delivered.
 func TestSpaceSessionsResumeAfterAnInsertion(t *testing.T) {
 	sp := newSpace(6, func(int) int { return 3 })
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
@@ -616,6 +621,86 @@ func TestSpaceSessionsResumeAfterAnInsertion(t *testing.T) {
 		o.StartingToken = s.ResumeToken()
 	}).Collect(t.Context())
 	require.NoError(t, err)
-	assert.Equal(t, []string{"s-0-0", "s-0-1", "s-0-2", "s-1-1", "s-1-2", "s-2-0", "s-2-1", "s-2-2", "s-5-0", "s-5-1", "s-5-2"}, spaceIDs(rest),
-		"the shifted listing resumes inside s-1's dev environment")
+	assert.Equal(t, []string{"s-1-1", "s-1-2", "s-2-0", "s-2-1", "s-2-2", "s-5-0", "s-5-1", "s-5-2"}, spaceIDs(rest),
+		"the shifted listing resumes inside s-1's dev environment, repeating nothing")
+}
+
+// Dev environments deleted between two runs move nothing either: the
+// resumed run finds its place again and loses no session of those left.
+func TestSpaceSessionsResumeAcrossDeletions(t *testing.T) {
+	sp := newSpace(8, func(int) int { return 3 }) // RUNNING: 0, 1, 2, 5, 6, 7
+	after := func(from int, skip int) []string {
+		var out []string
+		for _, id := range sp.want {
+			var i, j int
+			fmt.Sscanf(id, "s-%d-%d", &i, &j)
+			if i > from || (i == from && j >= skip) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	without := func(ids []string, env int) []string {
+		var out []string
+		for _, id := range ids {
+			if !strings.HasPrefix(id, fmt.Sprintf("s-%d-", env)) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	cases := []struct {
+		name     string
+		maxItems int32 // of the first run
+		deleted  int   // dev environment deleted before the second
+		want     []string
+	}{
+		{name: "one before the dev environment the token is inside", maxItems: 5, deleted: 0, want: after(1, 2)},
+		{name: "one before the dev environment the token is past", maxItems: 6, deleted: 0, want: after(2, 0)},
+		{name: "the dev environment the token is inside", maxItems: 5, deleted: 1, want: after(2, 0)},
+		{name: "the dev environment the token is past", maxItems: 6, deleted: 1, want: after(2, 0)},
+		{name: "one after the position", maxItems: 5, deleted: 2, want: without(after(1, 2), 2)},
+	}
+	for _, tc := range cases {
+		for _, envPage := range []int32{0, 1, 2} {
+			t.Run(fmt.Sprintf("%s, pages of %d", tc.name, envPage), func(t *testing.T) {
+				opt := func(o *devsessions.SpaceSessionsOptions) { o.DevEnvironmentPageSize, o.SessionPageSize = envPage, 2 }
+				s := devsessions.NewSpaceSessions(devsessionstest.NewSpaceClient(sp.envs, sp.sessions), spaceInput(), opt,
+					func(o *devsessions.SpaceSessionsOptions) { o.MaxItems = tc.maxItems })
+				first, err := s.Collect(t.Context())
+				require.NoError(t, err)
+				require.Len(t, first, int(tc.maxItems))
+
+				var envs []types.DevEnvironmentSummary
+				var sessions []types.DevEnvironmentSessionSummary
+				for _, e := range sp.envs {
+					if *e.Id != envID(tc.deleted) {
+						envs = append(envs, e)
+					}
+				}
+				for _, ss := range sp.sessions {
+					if *ss.DevEnvironmentId != envID(tc.deleted) {
+						sessions = append(sessions, ss)
+					}
+				}
+				rest, err := devsessions.NewSpaceSessions(devsessionstest.NewSpaceClient(envs, sessions), spaceInput(), opt,
+					func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = s.ResumeToken() }).Collect(t.Context())
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, spaceIDs(rest))
+			})
+		}
+	}
+}
+
+// MaxItems reached on the last session of the space is the end: "", even
+// when dev environments with nothing to deliver follow.
+func TestSpaceSessionsCapOnTheLastSessionIsTheEnd(t *testing.T) {
+	sp := newSpace(9, func(int) int { return 2 }) // the last, 8, is STOPPED
+	require.Equal(t, types.DevEnvironmentStatusStopped, sp.envs[8].Status)
+	s := devsessions.NewSpaceSessions(devsessionstest.NewSpaceClient(sp.envs, sp.sessions), spaceInput(),
+		func(o *devsessions.SpaceSessionsOptions) { o.MaxItems = int32(len(sp.want)) })
+	got, err := s.Collect(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, sp.want, spaceIDs(got))
+	assert.Empty(t, s.ResumeToken(), "nothing remains")
 }

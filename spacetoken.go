@@ -18,18 +18,20 @@ const spaceTokenPrefix = "dss1."
 // yet delivered. It is made of the two paginators' own exact tokens.
 //
 // The token is spaceTokenPrefix followed by unpadded base64url of the JSON
-// object {"space", "project", "env", "id", "sessions"}: the scope it was
-// made for (project omitted for a whole space), env a ListDevEnvironments
+// object {"space", "project", "env", "id", "sessions", "past"}: the scope it
+// was made for (project omitted for a whole space), env a ListDevEnvironments
 // ResumeToken that resumes at the dev environment ("" for the first page),
-// id that dev environment's id ("" when not yet known: start it from its
-// first session), and sessions a ListDevEnvironmentSessions ResumeToken
-// inside it ("" for its first session).
+// id that dev environment's id ("" when not known: no check, start it from
+// its first session), sessions a ListDevEnvironmentSessions ResumeToken
+// inside it ("" for its first session), and past true when all of its
+// sessions were delivered (resume after it).
 type spacePosition struct {
 	Space    string  `json:"space"`
 	Project  *string `json:"project,omitempty"`
 	Env      string  `json:"env"`
 	ID       string  `json:"id,omitempty"`
 	Sessions string  `json:"sessions,omitempty"`
+	Past     bool    `json:"past,omitempty"`
 }
 
 func (p spacePosition) encode() string {
@@ -61,8 +63,10 @@ func decodeSpacePosition(s, space string, project *string) (spacePosition, error
 		return p, fmt.Errorf("made for space %q, not %q", p.Space, space)
 	case (p.Project == nil) != (project == nil) || (project != nil && *p.Project != *project):
 		return p, fmt.Errorf("made for %s, not %s", scope(p.Project), scope(project))
-	case p.ID == "" && p.Sessions != "":
+	case p.ID == "" && (p.Sessions != "" || p.Past):
 		return p, errors.New("damaged: a session position without its dev environment")
+	case p.Past && p.Sessions != "":
+		return p, errors.New("damaged: a session position past its dev environment")
 	}
 	if p.Env != "" {
 		if _, err := token.Decode(p.Env); err != nil {
