@@ -165,5 +165,6 @@ var devEnvironmentsSpec = &paginate.Spec[ListDevEnvironmentsAPIClient, codecatal
 		c.Items = items
 		return &c
 	},
-	Errors: errs,
+	ForeignToken: spaceToken,
+	Errors:       errs,
 }

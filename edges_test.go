@@ -346,6 +346,7 @@ func TestRefusedStartingTokenSaysSo(t *testing.T) {
 					require.Error(t, err)
 					var ve *types.ValidationException
 					require.ErrorAs(t, err, &ve, "the service's exception is still found: %v", err)
+					assert.ErrorIs(t, err, devsessions.ErrInvalidStartingToken)
 					assert.Contains(t, err.Error(), "StartingToken")
 					assert.Contains(t, err.Error(), "omit")
 					assert.NotContains(t, err.Error(), secret)
@@ -358,6 +359,7 @@ func TestRefusedStartingTokenSaysSo(t *testing.T) {
 				_, err := p.NextPage(t.Context())
 				var ve *types.ValidationException
 				require.ErrorAs(t, err, &ve)
+				assert.NotErrorIs(t, err, devsessions.ErrInvalidStartingToken)
 				assert.NotContains(t, err.Error(), "StartingToken")
 				assert.NotContains(t, err.Error(), "omit")
 			})

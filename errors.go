@@ -18,7 +18,11 @@ var (
 	ErrDuplicateToken = errors.New("devsessions: the service repeated a next token")
 
 	// ErrInvalidStartingToken is returned for a StartingToken that is
-	// neither a botocore/AWS CLI token nor a usable service token.
+	// neither a botocore/AWS CLI token nor a usable service token: before
+	// any request when that can be told from the token (such an error is
+	// permanent), else when the service refuses the first request made from
+	// it as invalid (that error also wraps the service's, and a later call
+	// sends the same request again).
 	ErrInvalidStartingToken = errors.New("devsessions: invalid starting token")
 
 	// ErrInvalidParameter is returned for a missing client or params, an

@@ -288,6 +288,7 @@ func TestInvalidStartingToken(t *testing.T) {
 		"JSON service token over 10000":  b64(`{"nextToken": "` + strings.Repeat("x", 10001) + `"}`),
 		"over 128 KiB":                   strings.Repeat("x", 128<<10+1),
 		"only white space":               " \n",
+		"a SpaceSessions token":          "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
 	}
 	for _, op := range operations {
 		for name, tok := range cases {

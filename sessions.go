@@ -158,5 +158,6 @@ var sessionsSpec = &paginate.Spec[ListDevEnvironmentSessionsAPIClient, codecatal
 		c.Items = items
 		return &c
 	},
-	Errors: errs,
+	ForeignToken: spaceToken,
+	Errors:       errs,
 }

@@ -81,6 +81,14 @@ func decodeSpacePosition(s, space string, project *string) (spacePosition, error
 	return p, nil
 }
 
+// spaceToken says why a paginator refuses a SpaceSessions token, or "".
+func spaceToken(s string) string {
+	if strings.HasPrefix(strings.TrimSpace(s), spaceTokenPrefix) {
+		return "a SpaceSessions token (\"" + spaceTokenPrefix + "...\"): it resumes NewSpaceSessions, not a paginator"
+	}
+	return ""
+}
+
 func scope(project *string) string {
 	if project == nil {
 		return "the whole space"

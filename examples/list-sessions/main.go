@@ -268,7 +268,8 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 // there are any) with next, which resumes after them, so that none is lost;
 // invalid input prints nothing on standard output and exits 2.
 func (c command) finish(n int, next string, err error, op, env string, print func(next string) error) int {
-	if errors.Is(err, devsessions.ErrInvalidParameter) || errors.Is(err, devsessions.ErrInvalidStartingToken) {
+	var apiErr smithy.APIError
+	if errors.Is(err, devsessions.ErrInvalidParameter) || errors.Is(err, devsessions.ErrInvalidStartingToken) && !errors.As(err, &apiErr) {
 		fmt.Fprintln(c.stderr, "list-sessions:", err)
 		return 2
 	}
@@ -314,6 +315,9 @@ func describe(err error, op, env string) string {
 		msg := fmt.Sprintf("An error occurred (%s) when calling the %s operation: %s", apiErr.ErrorCode(), op, apiErr.ErrorMessage())
 		if env != "" {
 			msg += " (dev environment " + env + ")"
+		}
+		if errors.Is(err, devsessions.ErrInvalidStartingToken) { // the service refused the token
+			msg += " (the --starting-token was refused: it may be damaged or from another listing or endpoint; omit it to start over)"
 		}
 		return msg
 	}

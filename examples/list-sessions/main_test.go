@@ -618,3 +618,32 @@ func TestIsTerminal(t *testing.T) {
 	assert.False(t, isTerminal(f), "a file")
 	assert.False(t, isTerminal(&bytes.Buffer{}), "not a file")
 }
+
+func TestStartingTokenTheServiceRefuses(t *testing.T) {
+	cases := []struct {
+		name  string
+		args  []string
+		token string
+		code  int
+		want  string
+	}{
+		{name: "a token cut short is sent, refused, and explained", args: demoArgs,
+			token: "eyJuZXh0VG9rZW4iOiAiQUFBQUFBQUFBQXJRaTBK", code: 1, want: "the --starting-token was refused"},
+		{name: "a space token in single mode is refused before any request", args: demoArgs,
+			token: "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ", code: 2, want: "SpaceSessions token"},
+		{name: "a paginator's token in space mode is refused before any request", args: spaceArgs,
+			token: "eyJuZXh0VG9rZW4iOiBudWxsfQ==", code: 2, want: "not a SpaceSessions token"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := serveSpace(t, 5)
+			code, stdout, stderr := runCmd(t, append([]string{"--starting-token", tc.token}, tc.args...)...)
+			assert.Equal(t, tc.code, code, stderr)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, tc.want)
+			if tc.code == 2 {
+				assert.Empty(t, srv.Requests(), "nothing is sent")
+			}
+		})
+	}
+}

@@ -96,7 +96,7 @@ func (p *Pager[C, In, Out, Item]) Init(spec *Spec[C, In, Out, Item], client C, p
 		p.st, p.err, p.badInput = invalid, err, true
 		// setup may have failed before it decoded StartingToken: ResumeToken
 		// still returns it as given when it decodes.
-		if _, derr := token.Decode(o.StartingToken); o.StartingToken != "" && derr == nil {
+		if _, derr := token.Decode(o.StartingToken); o.StartingToken != "" && derr == nil && !p.foreign(o.StartingToken) {
 			p.fromToken = true
 		}
 	}
@@ -135,6 +135,9 @@ func (p *Pager[C, In, Out, Item]) setup(params *In) error {
 	}
 	switch {
 	case o.StartingToken != "":
+		if p.foreign(o.StartingToken) {
+			return fmt.Errorf("%w: StartingToken: %s", p.spec.Errors.InvalidStartingToken, p.spec.ForeignToken(o.StartingToken))
+		}
 		pos, err := token.Decode(o.StartingToken)
 		if err != nil {
 			return fmt.Errorf("%w: StartingToken: %v", p.spec.Errors.InvalidStartingToken, err)
@@ -151,6 +154,11 @@ func (p *Pager[C, In, Out, Item]) setup(params *In) error {
 		p.seen.insert(maphash.String(p.seed, *t))
 	}
 	return nil
+}
+
+// foreign reports whether startingToken is another listing's token.
+func (p *Pager[C, In, Out, Item]) foreign(startingToken string) bool {
+	return p.spec.ForeignToken != nil && p.spec.ForeignToken(startingToken) != ""
 }
 
 // HasMorePages reports whether a step has something to return: a page, or
@@ -353,8 +361,9 @@ func (p *Pager[C, In, Out, Item]) call(ctx context.Context, optFns []func(*codec
 	out, err := p.spec.Call(p.client, ctx, in, optFns...)
 	switch {
 	case err != nil && page == 1 && p.fromToken && isValidation(err):
-		return nil, fmt.Errorf("devsessions: %s page 1: the service refused the request made from StartingToken, "+
-			"which may be damaged or from another listing or endpoint (omit StartingToken to start over): %w", op, err)
+		return nil, fmt.Errorf("%w: %s page 1: the service refused the request made from StartingToken, "+
+			"which may be damaged or from another listing or endpoint (omit StartingToken to start over): %w",
+			p.spec.Errors.InvalidStartingToken, op, err)
 	case err != nil:
 		return nil, fmt.Errorf("devsessions: %s page %d: %w", op, page, err)
 	case out == nil:

@@ -40,6 +40,10 @@ type Spec[C, In, Out, Item any] struct {
 	Page func(out *Out) (items []Item, nextToken *string)
 	// WithItems returns a shallow copy of out holding items instead.
 	WithItems func(out *Out, items []Item) *Out
+	// ForeignToken, when not nil, returns why a StartingToken that is some
+	// other listing's token (which would otherwise be sent as a raw service
+	// token) is refused, or "".
+	ForeignToken func(startingToken string) string
 	// Errors are the public sentinels the engine wraps.
 	Errors *Errors
 }
