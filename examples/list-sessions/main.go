@@ -155,6 +155,8 @@ func parse(args []string, stderr io.Writer) (flags, error) {
 		return f, fmt.Errorf("--page-size must be between 1 and 200, got %d", f.pageSize)
 	case f.envPageSize < 0 || f.envPageSize > 50:
 		return f, fmt.Errorf("--dev-environment-page-size must be between 1 and 50, got %d", f.envPageSize)
+	case f.concurrency < 0 || f.concurrency > 64:
+		return f, fmt.Errorf("--concurrency must be between 1 and 64 (0 means %d), got %d", devsessions.DefaultConcurrency, f.concurrency)
 	case f.space == "":
 		return f, errors.New("--space-name is required (or use --demo)")
 	case f.env != "" && f.project == "":
@@ -168,6 +170,9 @@ func parse(args []string, stderr io.Writer) (flags, error) {
 		}
 	}
 	if set["statuses"] {
+		if strings.TrimSpace(statuses) == "" {
+			return f, errors.New("--statuses must name at least one dev environment status, e.g. RUNNING,STOPPED")
+		}
 		for s := range strings.SplitSeq(statuses, ",") {
 			st := types.DevEnvironmentStatus(strings.ToUpper(strings.TrimSpace(s)))
 			if !slices.Contains(st.Values(), st) {

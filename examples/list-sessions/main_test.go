@@ -166,6 +166,12 @@ func TestBadFlagsExit2(t *testing.T) {
 		"single token in space": {"--demo", "--starting-token", "eyJuZXh0VG9rZW4iOiBudWxsfQ=="},
 		"bad starting token":    {"--demo", "--starting-token", "a___b___c"},
 		"stray argument":        {"--demo", "extra"},
+		"empty statuses":        {"--demo", "--statuses", ""},
+	}
+	// The command's own flags are named in its words, not the library's.
+	mentions := map[string]string{
+		"concurrency over 64": "--concurrency must be between 1 and 64", "negative concurrency": "--concurrency must be",
+		"empty statuses": "--statuses must name", "unknown status": "--statuses", "page size over 200": "--page-size",
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -173,6 +179,7 @@ func TestBadFlagsExit2(t *testing.T) {
 			assert.Equal(t, 2, code)
 			assert.Empty(t, stdout)
 			assert.NotEmpty(t, stderr)
+			assert.Contains(t, stderr, mentions[name])
 		})
 	}
 }
