@@ -11,23 +11,36 @@ import (
 )
 
 // The README's "Your own program" is complete code: it compiles as it is,
-// against this module.
+// against this module; and its space-wide loop compiles in that program.
 func TestReadmeProgramCompiles(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
-	_, section, ok := strings.Cut(string(readme), "## Your own program")
-	require.True(t, ok, "the README has the section")
+	program := goBlock(t, string(readme), "## Your own program")
+	require.Contains(t, program, "package main")
+	space := goBlock(t, string(readme), "## Every session of a space")
+
+	end := strings.LastIndex(program, "}")
+	for name, code := range map[string]string{
+		"the program":                     program,
+		"the space-wide loop in its main": program[:end] + space + program[end:],
+	} {
+		dir, err := os.MkdirTemp(".", "readme-program-") // inside the module, so it builds against it
+		require.NoError(t, err)
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(code), 0o644))
+		out, err := exec.CommandContext(t.Context(), "go", "vet", "./"+filepath.Base(dir)).CombinedOutput()
+		require.NoError(t, err, "%s does not build:\n%s", name, out)
+	}
+}
+
+// goBlock returns the first Go code block after heading.
+func goBlock(t *testing.T, readme, heading string) string {
+	t.Helper()
+	_, section, ok := strings.Cut(readme, heading)
+	require.True(t, ok, "the README has %q", heading)
 	_, code, ok := strings.Cut(section, "```go\n")
-	require.True(t, ok, "the section has Go code")
+	require.True(t, ok, "%q has Go code", heading)
 	code, _, ok = strings.Cut(code, "```")
 	require.True(t, ok)
-	require.Contains(t, code, "package main")
-
-	dir, err := os.MkdirTemp(".", "readme-program-") // inside the module, so it builds against it
-	require.NoError(t, err)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(code), 0o644))
-	cmd := exec.CommandContext(t.Context(), "go", "vet", "./"+filepath.Base(dir))
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "the README program does not build:\n%s", out)
+	return code
 }
