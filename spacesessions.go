@@ -240,8 +240,10 @@ func (s *SpaceSessions) Collect(ctx context.Context, optFns ...func(*codecatalys
 // of that dev environment obtained before it, with err naming the dev
 // environment and wrapping the cause ([errors.As] finds the SDK's typed
 // exceptions): if the loop goes on, the rest of that dev environment is
-// skipped and the listing continues; if it breaks, ResumeToken points at the
-// first session of it not delivered. A dev environment deleted after it was
+// skipped and the listing continues (ResumeToken moves past it too: a loop
+// that went on past such an error has not listed everything, even when
+// ResumeToken ends as ""); if it breaks, ResumeToken points at the first
+// session of it not delivered. A dev environment deleted after it was
 // listed (ResourceNotFoundException) has no more sessions and is passed
 // over without an error. A cancelled ctx is yielded as an error, once.
 // Invalid input is yielded, before any request, by every iterator. A panic
