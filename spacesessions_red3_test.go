@@ -9,9 +9,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/codecatalyst-contrib/devsessions"
@@ -167,4 +169,30 @@ func TestSpaceSessionsResumeWhenDeletionsLeaveThePlaceBeyondTheEnd(t *testing.T)
 		func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = s.ResumeToken() }).Collect(t.Context())
 	require.NoError(t, err)
 	require.Equal(t, []string{"s-7-1", "s-7-2"}, spaceIDs(rest))
+}
+
+// MaxItems reached on the last session of a dev environment is not the end
+// when the next (last) one's listing has already failed: its error is
+// pending and its sessions are not delivered, so ResumeToken is not "" and
+// the resumed run delivers them.
+func TestSpaceSessionsCapBeforeAFailedLastDevEnvironmentIsNotTheEnd(t *testing.T) {
+	sp := newSpace(2, func(int) int { return 2 })
+	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
+	fake.ScriptDevEnvironment(envID(1), 1, devsessionstest.Fault{Err: &types.ThrottlingException{Message: aws.String("injected")}})
+	slow := &jitterClient{SpaceSessionsAPIClient: fake, delay: func(id string) time.Duration {
+		if id == envID(0) {
+			return 50 * time.Millisecond // the last one fails first
+		}
+		return 0
+	}}
+	s := devsessions.NewSpaceSessions(slow, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.MaxItems = 2 })
+	got, err := s.Collect(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, []string{"s-0-0", "s-0-1"}, spaceIDs(got))
+	require.NotEmpty(t, s.ResumeToken(), "the last dev environment's sessions remain")
+	rest, err := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+		o.StartingToken = s.ResumeToken()
+	}).Collect(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"s-1-0", "s-1-1"}, spaceIDs(rest))
 }
