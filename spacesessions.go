@@ -442,6 +442,14 @@ func (r *run) pull() {
 	s := r.s
 	at := r.envs.ResumeToken()
 	env, err, ok := r.nextEnv()
+	if r.seek == seekCheck && errors.Is(err, ErrInvalidStartingToken) {
+		// Deletions before the position can leave its place where the
+		// service refuses the page token (beyond the end): the listing
+		// changed before the position.
+		r.seek = seekScan
+		r.listEnvs("")
+		return
+	}
 	if err == nil && r.seek != seekNone && (!ok || aws.ToString(env.Id) != s.pos.ID) {
 		switch {
 		case r.seek == seekCheck: // the listing changed before the position
