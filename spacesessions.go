@@ -202,10 +202,12 @@ func invalid(format string, args ...any) error {
 // resumed run checks that the first dev environment it lists is the
 // token's. If it is not, it lists from the first page again, passing over
 // the dev environments before the token's (earlier runs delivered them, or
-// they are new behind the position), and continues inside or after it; if
-// the token's dev environment is gone, it continues from where it was. That
-// check costs the requests of the listing up to there, once, and only when
-// the listing changed.
+// they are new behind the position), and continues inside or after it. If
+// the token's dev environment is gone, it continues after the one that was
+// listed before it when the token was made; if that one is gone too, from
+// the token's old place, which other changes may have moved. That check
+// costs the requests of the listing up to there, once, and only when the
+// listing changed.
 func (s *SpaceSessions) ResumeToken() string {
 	switch {
 	case s.err != nil && s.fromToken:
@@ -323,6 +325,10 @@ type run struct {
 	envErr   error // ListDevEnvironments failed: report after the window
 	seek     seek  // finding StartingToken's dev environment
 
+	lastID    string // the last dev environment listed (delivered or passed over)
+	prevSeen  bool   // seekScan passed over the position's Prev
+	afterPrev string // ListDevEnvironments token just after it
+
 	window  []*slot
 	listing int // slots in the window whose sessions are listed
 }
@@ -354,7 +360,7 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, pace: &pacer{}}
 	r.optFns = append(slices.Clip(optFns), r.pace.gate)
 	if s.pos.ID != "" {
-		r.seek = seekCheck
+		r.seek, r.lastID = seekCheck, s.pos.Prev
 	}
 	r.listEnvs(s.pos.Env)
 	return r
@@ -446,20 +452,36 @@ func (r *run) pull() {
 		// Deletions before the position can leave its place where the
 		// service refuses the page token (beyond the end): the listing
 		// changed before the position.
-		r.seek = seekScan
+		r.seek, r.lastID = seekScan, ""
 		r.listEnvs("")
 		return
 	}
 	if err == nil && r.seek != seekNone && (!ok || aws.ToString(env.Id) != s.pos.ID) {
 		switch {
 		case r.seek == seekCheck: // the listing changed before the position
-			r.seek = seekScan
+			r.seek, r.lastID = seekScan, ""
 			r.listEnvs("")
-		case !ok: // the position's dev environment is gone: from its place
+		case !ok: // the position's dev environment is gone
 			r.seek = seekNone
-			r.listEnvs(s.pos.Env)
+			switch {
+			case s.pos.Prev == "": // it was the first: all that is listed now comes after it
+				r.lastID = ""
+				r.listEnvs("")
+			case r.prevSeen && r.afterPrev == "": // that one is now the last
+				r.envsDone = true
+			case r.prevSeen: // right after the one listed before it
+				r.lastID = s.pos.Prev
+				r.listEnvs(r.afterPrev)
+			default: // that one is gone too: from its place
+				r.listEnvs(s.pos.Env)
+			}
+		default: // seekScan passes over the dev environments before it
+			if aws.ToString(env.Id) == s.pos.Prev {
+				r.prevSeen, r.afterPrev = true, r.envs.ResumeToken()
+			}
+			r.lastID = aws.ToString(env.Id)
 		}
-		return // (seekScan passes over the dev environments before it)
+		return
 	}
 	switch {
 	case !ok:
@@ -469,6 +491,8 @@ func (r *run) pull() {
 		r.envsDone, r.envErr = true, err
 		return
 	}
+	prev := r.lastID
+	r.lastID = aws.ToString(env.Id)
 	start := ""
 	if r.seek != seekNone { // the position's dev environment
 		r.seek = seekNone
@@ -479,7 +503,7 @@ func (r *run) pull() {
 	}
 	after := r.envs.ResumeToken()
 	sl := &slot{env: env, after: after, last: after == "", list: s.listed(env.Status), start: start, done: make(chan struct{})}
-	sl.at = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: at, ID: aws.ToString(env.Id)}
+	sl.at = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: at, ID: aws.ToString(env.Id), Prev: prev}
 	r.window = append(r.window, sl)
 	if !sl.list {
 		close(sl.done)
@@ -576,7 +600,8 @@ func (r *run) deliver(sl *slot, yield func(SpaceSession, error) bool) bool {
 // is already listed has nothing to deliver and the listing has ended.
 func (r *run) pass(sl *slot) {
 	s := r.s
-	s.pos = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: sl.at.Env, ID: sl.at.ID, Past: true}
+	s.pos = sl.at
+	s.pos.Sessions, s.pos.Past = "", true
 	if sl.at.ID == "" {
 		s.pos = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: sl.after}
 	}

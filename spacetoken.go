@@ -23,8 +23,10 @@ const spaceTokenPrefix = "dss1."
 // ResumeToken that resumes at the dev environment ("" for the first page),
 // id that dev environment's id ("" when not known: no check, start it from
 // its first session), sessions a ListDevEnvironmentSessions ResumeToken
-// inside it ("" for its first session), and past true when all of its
-// sessions were delivered (resume after it).
+// inside it ("" for its first session), past true when all of its sessions
+// were delivered (resume after it), and prev the id of the dev environment
+// listed before it ("" for the first), where a run resumes when the token's
+// own dev environment is gone.
 type spacePosition struct {
 	Space    string  `json:"space"`
 	Project  *string `json:"project,omitempty"`
@@ -32,6 +34,7 @@ type spacePosition struct {
 	ID       string  `json:"id,omitempty"`
 	Sessions string  `json:"sessions,omitempty"`
 	Past     bool    `json:"past,omitempty"`
+	Prev     string  `json:"prev,omitempty"`
 }
 
 func (p spacePosition) encode() string {
@@ -63,7 +66,7 @@ func decodeSpacePosition(s, space string, project *string) (spacePosition, error
 		return p, fmt.Errorf("made for space %q, not %q", p.Space, space)
 	case (p.Project == nil) != (project == nil) || (project != nil && *p.Project != *project):
 		return p, fmt.Errorf("made for %s, not %s", scope(p.Project), scope(project))
-	case p.ID == "" && (p.Sessions != "" || p.Past):
+	case p.ID == "" && (p.Sessions != "" || p.Past || p.Prev != ""):
 		return p, errors.New("damaged: a session position without its dev environment")
 	case p.Past && p.Sessions != "":
 		return p, errors.New("damaged: a session position past its dev environment")

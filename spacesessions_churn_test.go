@@ -27,7 +27,7 @@ import (
 // order; no session is delivered twice; nothing of a deleted dev environment
 // is delivered after its deletion.
 func TestSpaceSessionsResumeChainsUnderChurn(t *testing.T) {
-	cases := 400
+	cases := 1000
 	if testing.Short() {
 		cases = 60
 	}
@@ -94,31 +94,27 @@ func TestSpaceSessionsResumeChainsUnderChurn(t *testing.T) {
 			if tok = s.ResumeToken(); tok == "" {
 				break
 			}
-			// Churn. The token's own dev environment is deleted only as the
-			// one change of its gap: a token whose dev environment is gone
-			// resumes at its old place (ResumeToken's doc), which other
-			// changes before it shift.
-			var tokPos struct{ ID string }
+			// Churn: deletions and insertions anywhere, the token's own dev
+			// environment included, but not once the one listed before it
+			// when the token was made (its Prev) is gone too: the run then
+			// resumes at the token's old place, which other changes may have
+			// moved (ResumeToken's doc).
+			var tokPos struct{ ID, Prev string }
 			tb, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(tok, "dss1."))
 			require.NoError(t, err)
 			require.NoError(t, json.Unmarshal(tb, &tokPos))
-			changes := rng.IntN(3)
-			for c := range changes {
+			delTok, delPrev := false, false
+			for range rng.IntN(3) {
 				if len(envs) > 0 && rng.IntN(2) == 0 {
 					i := rng.IntN(len(envs))
-					if *envs[i].Id == tokPos.ID && changes > 1 {
-						log += fmt.Sprintf(" (not del %d)", i)
+					id := *envs[i].Id
+					if (id == tokPos.ID && (delPrev || deleted[tokPos.Prev])) || (id == tokPos.Prev && delTok) {
 						continue
 					}
-					if c > 0 && slices.Contains(strings.Fields(log), "deltok") {
-						continue
-					}
+					delTok, delPrev = delTok || id == tokPos.ID, delPrev || id == tokPos.Prev
 					log += fmt.Sprintf(" del %d", i)
-					if *envs[i].Id == tokPos.ID {
-						log += " deltok"
-					}
-					deleted[*envs[i].Id] = true
-					delete(stable, *envs[i].Id)
+					deleted[id] = true
+					delete(stable, id)
 					envs = slices.Delete(envs, i, i+1)
 				} else if len(spare) > 0 {
 					i := rng.IntN(len(envs) + 1)
