@@ -151,11 +151,8 @@ func TestSpaceSessionsResumeWhenDeletionsLeaveThePlaceBeyondTheEnd(t *testing.T)
 	require.NoError(t, err)
 	require.Equal(t, sp.want[:16], spaceIDs(first))
 
-	var envs []types.DevEnvironmentSummary
+	envs := slices.Clone(sp.envs[2:])
 	var sessions []types.DevEnvironmentSessionSummary
-	for _, e := range sp.envs[2:] {
-		envs = append(envs, e)
-	}
 	for _, ss := range sp.sessions {
 		if id := *ss.DevEnvironmentId; id != envID(0) && id != envID(1) {
 			sessions = append(sessions, ss)
