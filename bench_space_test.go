@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -269,34 +268,10 @@ func BenchmarkSpaceSessionsSpeedup(b *testing.B) {
 	b.ReportMetric(float64(eight.Milliseconds())/float64(n), "ms-conc8")
 }
 
-// cliEnv is the environment for the real AWS CLI against srv, isolated
-// from the machine's AWS configuration and proxies (as in newAWSCLI).
+// cliEnv is isolatedCLIEnv with the endpoint and the space the script reads.
 func cliEnv(tb testing.TB, srv *devsessionstest.Server) []string {
 	tb.Helper()
-	if _, err := exec.LookPath("aws"); err != nil {
-		tb.Skip("SKIPPED: the AWS CLI (aws) is not installed")
-	}
-	home := tb.TempDir()
-	cert := filepath.Join(home, "ca.pem")
-	require.NoError(tb, srv.WriteCert(cert))
-	env := []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + home,
-		"AWS_CONFIG_FILE=" + filepath.Join(home, "none"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "none"),
-		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_BEARER_TOKEN_CODECATALYST=" + srv.Token,
-		"AWS_CA_BUNDLE=" + cert,
-		"AWS_ENDPOINT_URL_CODECATALYST=" + srv.URL,
-		"NO_PROXY=127.0.0.1,localhost",
-		"SPACE=" + benchSpace,
-	}
-	for _, k := range []string{"PYENV_ROOT", "PYENV_VERSION", "LANG", "LC_ALL"} { // how aws finds its Python here
-		if v, ok := os.LookupEnv(k); ok {
-			env = append(env, k+"="+v)
-		}
-	}
-	return env
+	return append(isolatedCLIEnv(tb, srv), "AWS_ENDPOINT_URL_CODECATALYST="+srv.URL, "SPACE="+benchSpace)
 }
 
 // cliScript is the space-wide listing as a user scripts it today with the

@@ -25,12 +25,20 @@ type awsCLI struct {
 
 func newAWSCLI(t *testing.T, srv *devsessionstest.Server) *awsCLI {
 	t.Helper()
+	return &awsCLI{t: t, srv: srv, env: isolatedCLIEnv(t, srv)}
+}
+
+// isolatedCLIEnv is the environment for the real AWS CLI against srv: its
+// token and certificate, no shared configuration, credentials, instance
+// metadata or proxy. It skips loudly when aws is not installed.
+func isolatedCLIEnv(tb testing.TB, srv *devsessionstest.Server) []string {
+	tb.Helper()
 	if _, err := exec.LookPath("aws"); err != nil {
-		t.Skip("SKIPPED: the AWS CLI (aws) is not installed; the AWS CLI interop test did not run")
+		tb.Skip("SKIPPED: the AWS CLI (aws) is not installed; the AWS CLI interop test did not run")
 	}
-	home := t.TempDir()
+	home := tb.TempDir()
 	cert := filepath.Join(home, "ca.pem")
-	require.NoError(t, srv.WriteCert(cert))
+	require.NoError(tb, srv.WriteCert(cert))
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + home,
@@ -46,7 +54,7 @@ func newAWSCLI(t *testing.T, srv *devsessionstest.Server) *awsCLI {
 			env = append(env, k+"="+v)
 		}
 	}
-	return &awsCLI{t: t, srv: srv, env: env}
+	return env
 }
 
 type cliResult struct {
