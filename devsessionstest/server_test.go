@@ -554,15 +554,19 @@ func TestServerRateLimit(t *testing.T) {
 		assert.False(t, reqs[4].Throttled)
 	})
 	t.Run("a throttled answer has no latency", func(t *testing.T) {
-		srv := newSpaceServer(t, devsessionstest.ServerOptions{RateLimit: 0.1, Latency: 200 * time.Millisecond})
+		// Answers take an hour; a throttled one must come before the
+		// client gives up after a few seconds.
+		srv := newSpaceServer(t, devsessionstest.ServerOptions{RateLimit: 0.1, Latency: time.Hour})
 		client := srv.Client(func(o *codecatalyst.Options) { o.Retryer = aws.NopRetryer{} })
-		_, err := client.ListDevEnvironments(t.Context(), spaceInput())
-		require.NoError(t, err, "the bucket holds at least one request")
-		start := time.Now()
-		_, err = client.ListDevEnvironments(t.Context(), spaceInput())
+		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+		defer cancel()
+		_, err := client.ListDevEnvironments(ctx, spaceInput())
+		require.ErrorIs(t, err, context.DeadlineExceeded, "the bucket's one request waits out the latency")
+		ctx, cancel = context.WithTimeout(t.Context(), 5*time.Second)
+		defer cancel()
+		_, err = client.ListDevEnvironments(ctx, spaceInput())
 		var throttled *types.ThrottlingException
-		require.ErrorAs(t, err, &throttled)
-		assert.Less(t, time.Since(start), 200*time.Millisecond)
+		require.ErrorAs(t, err, &throttled, "answered without the latency")
 	})
 	t.Run("the standard retryer rides out a small burst", func(t *testing.T) {
 		// With the default 3 attempts a request throttled three times in a row
