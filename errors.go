@@ -3,6 +3,8 @@ package devsessions
 import (
 	"errors"
 
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+
 	"github.com/codecatalyst-contrib/devsessions/internal/paginate"
 )
 
@@ -42,3 +44,22 @@ var errs = &paginate.Errors{
 	NoMorePages: ErrNoMorePages, DuplicateToken: ErrDuplicateToken, InvalidStartingToken: ErrInvalidStartingToken,
 	InvalidParameter: ErrInvalidParameter, InPrefetchLoop: ErrInPrefetchLoop,
 }
+
+// DevEnvironmentError is what a space-wide listing yields for a dev
+// environment whose sessions cannot be listed. DevEnvironment is the dev
+// environment as ListDevEnvironments gave it; Err is the cause (the
+// service's error, so that [errors.As] finds the SDK's typed exceptions
+// through it). Going on past it lists the rest of the space; the dev
+// environment stays undelivered.
+type DevEnvironmentError struct {
+	DevEnvironment types.DevEnvironmentSummary
+	Err            error
+}
+
+// Error names the dev environment and the cause.
+func (e *DevEnvironmentError) Error() string {
+	return "devsessions: listing the sessions of dev environment " + describeEnv(e.DevEnvironment) + ": " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *DevEnvironmentError) Unwrap() error { return e.Err }

@@ -584,7 +584,7 @@ func (r *run) deliver(sl *slot, yield func(SpaceSession, error) bool) bool {
 	}
 	if sl.err != nil {
 		s.pos = at(sl.errAt)
-		err := fmt.Errorf("devsessions: listing the sessions of dev environment %s: %w", describeEnv(sl.env), sl.err)
+		err := &DevEnvironmentError{DevEnvironment: sl.env, Err: sl.err}
 		if !yield(SpaceSession{DevEnvironment: sl.env}, err) {
 			return false
 		}
