@@ -35,11 +35,12 @@ const checkpointPrefix = "dsw1."
 // format's version): the scope, then per dev environment its id, project,
 // alias and creatorId, then per session its id and startedTime. Ids in the
 // canonical lowercase UUID form take 17 bytes, other strings one byte more
-// than their length; a startedTime takes 6 bytes (10 with a fraction of a
-// second). So each session costs about 31 characters with UUID session
-// ids, 21 with ids like "sess-0001", and each dev environment about 30
-// more plus its alias and creatorId. It grows with the sessions known, not
-// with time.
+// than their length; a startedTime takes 6 bytes (9 or 10 with a fraction
+// of a second). So each session costs about 31 characters with UUID
+// session ids (35 or 36 when start times have fractions of a second), 21
+// with ids like "sess-0001", and each dev environment about 30 more plus
+// its alias and creatorId. It grows with the sessions known, not with
+// time.
 //
 // An ended event for a session known only from a checkpoint carries what
 // the checkpoint keeps: the dev environment's Id, SpaceName, ProjectName,

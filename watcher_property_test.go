@@ -1,0 +1,483 @@
+package devsessions_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/codecatalyst-contrib/devsessions"
+	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
+)
+
+const watchSpaceName = "watch-space"
+
+// wsEnv is one dev environment of a modelled space and its sessions, in
+// the service's order.
+type wsEnv struct {
+	sum      types.DevEnvironmentSummary
+	sessions []types.DevEnvironmentSessionSummary
+}
+
+// wsSpace is a space that changes between polls.
+type wsSpace struct {
+	rng      *rand.Rand
+	envs     []wsEnv
+	envs0    int // ids handed out
+	sessions int
+}
+
+func (sp *wsSpace) newEnv(status types.DevEnvironmentStatus) wsEnv {
+	sp.envs0++
+	project := fmt.Sprintf("project-%d", sp.rng.IntN(3))
+	e := wsEnv{sum: types.DevEnvironmentSummary{
+		SpaceName: aws.String(watchSpaceName), ProjectName: aws.String(project),
+		Id:    aws.String(fmt.Sprintf("%08x-0000-4000-8000-%012x", sp.envs0, sp.rng.Uint64()>>16)),
+		Alias: aws.String(fmt.Sprintf("env-%d", sp.envs0)), Status: status, CreatorId: aws.String(fmt.Sprintf("user-%d", sp.rng.IntN(4))),
+		InstanceType: types.InstanceTypeDevStandard1Small, LastUpdatedTime: aws.Time(time.Unix(1.7e9, 0).UTC()),
+		InactivityTimeoutMinutes: 15, Repositories: []types.DevEnvironmentRepositorySummary{},
+		PersistentStorage: &types.PersistentStorage{SizeInGiB: aws.Int32(16)},
+	}}
+	if status == types.DevEnvironmentStatusRunning {
+		for range sp.rng.IntN(4) {
+			e.sessions = append(e.sessions, sp.newSession(e.sum))
+		}
+	}
+	return e
+}
+
+// newSession has a new id (a short one, a lowercase UUID or an uppercase
+// one) and a start time (whole seconds, a fraction of one, or none).
+func (sp *wsSpace) newSession(env types.DevEnvironmentSummary) types.DevEnvironmentSessionSummary {
+	sp.sessions++
+	id := fmt.Sprintf("s-%d", sp.sessions)
+	switch sp.rng.IntN(3) {
+	case 1:
+		id = fmt.Sprintf("%08x-1111-4000-8000-%012x", sp.sessions, sp.rng.Uint64()>>16)
+	case 2:
+		id = fmt.Sprintf("%08X-1111-4000-8000-%012X", sp.sessions, sp.rng.Uint64()>>16)
+	}
+	s := types.DevEnvironmentSessionSummary{
+		SpaceName: env.SpaceName, ProjectName: env.ProjectName, DevEnvironmentId: env.Id, Id: aws.String(id),
+	}
+	switch sp.rng.IntN(4) {
+	case 0:
+		s.StartedTime = aws.Time(time.Unix(1.7e9+int64(sp.rng.IntN(1e6)), int64(sp.rng.IntN(1e9))).UTC())
+	case 1, 2:
+		s.StartedTime = aws.Time(time.Unix(1.7e9+int64(sp.rng.IntN(1e6)), 0).UTC())
+	}
+	return s
+}
+
+func (sp *wsSpace) running() []int {
+	var out []int
+	for i, e := range sp.envs {
+		if e.sum.Status == types.DevEnvironmentStatusRunning {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// change makes 0 to 3 changes: dev environments created (anywhere),
+// deleted, stopped, started or renamed; sessions started (anywhere in
+// their dev environment's order) or ended.
+func (sp *wsSpace) change() {
+	for range sp.rng.IntN(4) {
+		switch sp.rng.IntN(7) {
+		case 0:
+			status := types.DevEnvironmentStatusRunning
+			if sp.rng.IntN(3) == 0 {
+				status = types.DevEnvironmentStatusStopped
+			}
+			sp.envs = slices.Insert(sp.envs, sp.rng.IntN(len(sp.envs)+1), sp.newEnv(status))
+		case 1:
+			if len(sp.envs) > 0 {
+				i := sp.rng.IntN(len(sp.envs))
+				sp.envs = slices.Delete(sp.envs, i, i+1)
+			}
+		case 2:
+			if r := sp.running(); len(r) > 0 {
+				e := &sp.envs[r[sp.rng.IntN(len(r))]]
+				e.sum.Status, e.sessions = types.DevEnvironmentStatusStopped, nil
+			}
+		case 3:
+			for i := range sp.envs {
+				if e := &sp.envs[i]; e.sum.Status == types.DevEnvironmentStatusStopped {
+					e.sum.Status = types.DevEnvironmentStatusRunning
+					for range 1 + sp.rng.IntN(3) {
+						e.sessions = append(e.sessions, sp.newSession(e.sum))
+					}
+					break
+				}
+			}
+		case 4:
+			if r := sp.running(); len(r) > 0 {
+				e := &sp.envs[r[sp.rng.IntN(len(r))]]
+				e.sessions = slices.Insert(e.sessions, sp.rng.IntN(len(e.sessions)+1), sp.newSession(e.sum))
+			}
+		case 5:
+			if r := sp.running(); len(r) > 0 {
+				if e := &sp.envs[r[sp.rng.IntN(len(r))]]; len(e.sessions) > 0 {
+					i := sp.rng.IntN(len(e.sessions))
+					e.sessions = slices.Delete(e.sessions, i, i+1)
+				}
+			}
+		case 6:
+			if len(sp.envs) > 0 {
+				e := &sp.envs[sp.rng.IntN(len(sp.envs))]
+				e.sum.Alias = aws.String(aws.ToString(e.sum.Alias) + "'")
+			}
+		}
+	}
+}
+
+// wsPlan is what fails in one poll: the listFail-th ListDevEnvironments
+// call (0: none), and per dev environment one ListDevEnvironmentSessions
+// call, with an error or as not found (deleted while the poll lists).
+type wsPlan struct {
+	listFail int
+	envFail  map[string]wsFault
+}
+
+type wsFault struct {
+	call int
+	gone bool
+}
+
+var errWatchFault = errors.New("scripted failure")
+
+func (sp *wsSpace) plan() wsPlan {
+	p := wsPlan{envFail: map[string]wsFault{}}
+	if sp.rng.IntN(2) == 0 {
+		return p
+	}
+	if sp.rng.IntN(4) == 0 {
+		p.listFail = 1 + sp.rng.IntN(3)
+	}
+	for _, e := range sp.envs {
+		if sp.rng.IntN(4) == 0 {
+			p.envFail[*e.sum.Id] = wsFault{call: 1 + sp.rng.IntN(3), gone: sp.rng.IntN(3) == 0}
+		}
+	}
+	return p
+}
+
+func (sp *wsSpace) client(p wsPlan) *devsessionstest.Client {
+	var envs []types.DevEnvironmentSummary
+	var sessions []types.DevEnvironmentSessionSummary
+	for _, e := range sp.envs {
+		envs = append(envs, e.sum)
+		sessions = append(sessions, e.sessions...)
+	}
+	c := devsessionstest.NewSpaceClient(envs, sessions)
+	if p.listFail > 0 {
+		c.ScriptListDevEnvironments(p.listFail, devsessionstest.Fault{Err: errWatchFault})
+	}
+	for id, f := range p.envFail {
+		err := error(errWatchFault)
+		if f.gone {
+			err = &types.ResourceNotFoundException{Message: aws.String("deleted")}
+		}
+		c.ScriptDevEnvironment(id, f.call, devsessionstest.Fault{Err: err})
+	}
+	return c
+}
+
+// wsKnown is what a watcher knows: by dev environment id, the dev
+// environment as last seen and its sessions seen and not ended.
+type wsKnown map[string]*wsKnownEnv
+
+type wsKnownEnv struct {
+	env      types.DevEnvironmentSummary
+	sessions map[string]types.DevEnvironmentSessionSummary
+}
+
+func (k wsKnown) clone() wsKnown {
+	out := wsKnown{}
+	for id, e := range k {
+		out[id] = &wsKnownEnv{env: e.env, sessions: maps.Clone(e.sessions)}
+	}
+	return out
+}
+
+// checkpointed is what a checkpoint keeps of k (SessionWatcher.Checkpoint's
+// doc).
+func (k wsKnown) checkpointed() wsKnown {
+	out := wsKnown{}
+	for id, e := range k {
+		env := types.DevEnvironmentSummary{Id: e.env.Id, SpaceName: aws.String(watchSpaceName), ProjectName: e.env.ProjectName,
+			Alias: e.env.Alias, CreatorId: e.env.CreatorId}
+		ke := &wsKnownEnv{env: env, sessions: map[string]types.DevEnvironmentSessionSummary{}}
+		for sid, s := range e.sessions {
+			ke.sessions[sid] = types.DevEnvironmentSessionSummary{Id: s.Id, DevEnvironmentId: env.Id,
+				SpaceName: env.SpaceName, ProjectName: env.ProjectName, StartedTime: s.StartedTime}
+		}
+		out[id] = ke
+	}
+	return out
+}
+
+// wsItem is one thing a loop yields.
+type wsItem struct {
+	Kind    devsessions.SessionEventKind
+	Session devsessions.SpaceSession
+	ErrEnv  string // a *DevEnvironmentError's dev environment
+	ListErr bool   // the listing failed
+}
+
+func toItem(t *testing.T, ev devsessions.SessionEvent, err error) wsItem {
+	t.Helper()
+	if err == nil {
+		return wsItem{Kind: ev.Kind, Session: ev.Session}
+	}
+	var envErr *devsessions.DevEnvironmentError
+	if errors.As(err, &envErr) {
+		require.ErrorIs(t, err, errWatchFault)
+		return wsItem{ErrEnv: aws.ToString(envErr.DevEnvironment.Id)}
+	}
+	require.ErrorIs(t, err, errWatchFault)
+	return wsItem{ListErr: true}
+}
+
+type wsOptions struct {
+	envPage, sessionPage int32
+	statuses             []types.DevEnvironmentStatus
+}
+
+func (o wsOptions) asked(s types.DevEnvironmentStatus) bool {
+	if o.statuses == nil {
+		return s == types.DevEnvironmentStatusRunning
+	}
+	return slices.Contains(o.statuses, s)
+}
+
+func pages(n int, size int32) int {
+	if size == 0 {
+		size = devsessionstest.DefaultPageSize
+	}
+	return max(1, (n+int(size)-1)/int(size))
+}
+
+func firstPages(items, calls int, size int32) int {
+	if size == 0 {
+		size = devsessionstest.DefaultPageSize
+	}
+	return min(items, calls*int(size))
+}
+
+// poll is what a poll of the space under plan yields to a loop that
+// breaks after stopAfter items (-1: never), and what the watcher knows
+// after it: the sessions seen that it did not know start (as delivered, in
+// listing order, a dev environment's error after the sessions listed
+// before it); when the listing completed, the known sessions not seen of
+// dev environments that did not fail end, in id order.
+func (sp *wsSpace) poll(known wsKnown, p wsPlan, o wsOptions, stopAfter int) []wsItem {
+	var out []wsItem
+	emit := func(it wsItem) bool {
+		out = append(out, it)
+		return stopAfter < 0 || len(out) < stopAfter
+	}
+	listed, complete := sp.envs, true
+	if p.listFail > 0 && p.listFail <= pages(len(sp.envs), o.envPage) {
+		listed, complete = sp.envs[:firstPages(len(sp.envs), p.listFail-1, o.envPage)], false
+	}
+	seen := map[string]map[string]bool{}
+	failed := map[string]bool{}
+	for _, e := range listed {
+		if !o.asked(e.sum.Status) {
+			continue
+		}
+		id := *e.sum.Id
+		sessions, fails := e.sessions, false
+		if f, ok := p.envFail[id]; ok && f.call <= pages(len(sessions), o.sessionPage) {
+			sessions, fails = sessions[:firstPages(len(sessions), f.call-1, o.sessionPage)], !f.gone
+		}
+		for _, s := range sessions {
+			if seen[id] == nil {
+				seen[id] = map[string]bool{}
+			}
+			seen[id][*s.Id] = true
+			k := known[id]
+			if k == nil {
+				k = &wsKnownEnv{sessions: map[string]types.DevEnvironmentSessionSummary{}}
+				known[id] = k
+			}
+			_, had := k.sessions[*s.Id]
+			k.env, k.sessions[*s.Id] = e.sum, s
+			if !had && !emit(wsItem{Kind: devsessions.SessionStarted, Session: devsessions.SpaceSession{DevEnvironment: e.sum, Session: s}}) {
+				return out
+			}
+		}
+		if fails {
+			failed[id] = true
+			if k := known[id]; k != nil {
+				k.env = e.sum
+			}
+			if !emit(wsItem{ErrEnv: id}) {
+				return out
+			}
+		}
+	}
+	if !complete {
+		emit(wsItem{ListErr: true})
+		return out
+	}
+	for _, id := range slices.Sorted(maps.Keys(known)) {
+		if failed[id] {
+			continue
+		}
+		k := known[id]
+		for _, sid := range slices.Sorted(maps.Keys(k.sessions)) {
+			if seen[id][sid] {
+				continue
+			}
+			s := devsessions.SpaceSession{DevEnvironment: k.env, Session: k.sessions[sid]}
+			delete(k.sessions, sid)
+			if len(k.sessions) == 0 {
+				delete(known, id)
+			}
+			if !emit(wsItem{Kind: devsessions.SessionEnded, Session: s}) {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// Random chains of polls over a space that changes between them (dev
+// environments created, deleted, stopped, started, renamed; sessions
+// started and ended), with failed dev environments, dev environments
+// deleted while a poll lists them, failed ListDevEnvironments calls, loops
+// that break mid-poll or stop between polls, and restarts from
+// checkpoints. Every poll yields exactly the differences between what the
+// watcher knew and what the poll saw; across the chain a session's events
+// alternate started, ended; after a complete poll without faults the
+// watcher knows exactly the sessions of the space.
+func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
+	cases := 400
+	if testing.Short() {
+		cases = 40
+	}
+	for seed := range uint64(cases) {
+		rng := rand.New(rand.NewPCG(seed, 14))
+		sp := &wsSpace{rng: rng}
+		for range rng.IntN(7) {
+			sp.envs = append(sp.envs, sp.newEnv([]types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning,
+				types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}[rng.IntN(3)]))
+		}
+		o := wsOptions{envPage: []int32{0, 1, 2, 3, 5}[rng.IntN(5)], sessionPage: []int32{0, 1, 2, 3}[rng.IntN(4)]}
+		if rng.IntN(3) == 0 {
+			o.statuses = []types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}
+		}
+		conc := 1 + rng.IntN(8)
+		interval := time.Duration(1+rng.IntN(3)) * time.Second
+		live := &liveSpace{}
+		newWatcher := func(cp string) *devsessions.SessionWatcher {
+			return devsessions.NewSessionWatcher(live, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(watchSpaceName)},
+				func(w *devsessions.SessionWatcherOptions) {
+					w.Interval, w.Checkpoint, w.Concurrency, w.Statuses = interval, cp, conc, o.statuses
+					w.DevEnvironmentPageSize, w.SessionPageSize = o.envPage, o.sessionPage
+				})
+		}
+		w := newWatcher("")
+		known := wsKnown{}
+		history := map[string]devsessions.SessionEventKind{} // a session's last event
+		const maxPolls = 25
+		polls := 0
+		var plan wsPlan
+		var want, got []wsItem
+		stop := -1
+		clean := false // the poll has no fault and no break
+		log := fmt.Sprintf("seed %d", seed)
+
+		startPoll := func() {
+			if polls > 0 {
+				sp.change()
+			}
+			plan = sp.plan()
+			live.set(sp.client(plan))
+			n := len(sp.poll(known.clone(), plan, o, -1))
+			stop = -1
+			if n > 0 && rng.IntN(5) == 0 {
+				stop = 1 + rng.IntN(n)
+			}
+			want, got = sp.poll(known, plan, o, stop), nil
+			clean = stop < 0 && plan.listFail == 0 && len(plan.envFail) == 0
+			log += fmt.Sprintf(" | poll %d plan %+v stop %d", polls+1, plan, stop)
+		}
+		finishPoll := func() {
+			require.Equal(t, want, got, log)
+			for _, it := range got {
+				if it.Kind == 0 {
+					continue
+				}
+				k := *it.Session.DevEnvironment.Id + " " + *it.Session.Session.Id
+				if it.Kind == devsessions.SessionStarted {
+					require.NotEqual(t, devsessions.SessionStarted, history[k], "%s: %s started twice", log, k)
+				} else {
+					require.Equal(t, devsessions.SessionStarted, history[k], "%s: %s ended without a start", log, k)
+				}
+				history[k] = it.Kind
+			}
+			if clean {
+				var space, announced []string
+				for _, e := range sp.envs {
+					if o.asked(e.sum.Status) {
+						for _, s := range e.sessions {
+							space = append(space, *e.sum.Id+" "+*s.Id)
+						}
+					}
+				}
+				for k, kind := range history {
+					if kind == devsessions.SessionStarted {
+						announced = append(announced, k)
+					}
+				}
+				require.ElementsMatch(t, space, announced, "%s: after a clean poll the started-and-not-ended sessions are the space's", log)
+			}
+			polls++
+		}
+
+		for polls < maxPolls {
+			ctx, cancel := context.WithCancel(t.Context())
+			open := true
+			devsessions.SetWatcherSleep(w, func(ctx context.Context, d time.Duration) error {
+				require.Equal(t, interval, d)
+				finishPoll()
+				if polls >= maxPolls || rng.IntN(6) == 0 {
+					open = false
+					cancel()
+					return ctx.Err()
+				}
+				startPoll()
+				return nil
+			})
+			startPoll()
+			for ev, err := range w.Events(ctx) {
+				got = append(got, toItem(t, ev, err))
+				if len(got) == stop {
+					break
+				}
+			}
+			cancel()
+			if open {
+				finishPoll()
+			}
+			if rng.IntN(2) == 0 {
+				cp := w.Checkpoint()
+				log += " | restart"
+				w, known = newWatcher(cp), known.checkpointed()
+			}
+		}
+	}
+}
