@@ -16,7 +16,9 @@ import (
 )
 
 // changingSpace is a fake space that the examples change between polls.
-type changingSpace struct{ atomic.Pointer[devsessionstest.Client] }
+type changingSpace struct {
+	atomic.Pointer[devsessionstest.Client]
+}
 
 func (c *changingSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
