@@ -186,8 +186,13 @@ func appendString(b []byte, s *string) []byte {
 		return append(b, 0)
 	case isUUID(*s):
 		b = append(b, 1)
-		u, _ := hex.DecodeString(strings.ReplaceAll(*s, "-", ""))
-		return append(b, u...)
+		for i := 0; i < len(*s); i += 2 {
+			if (*s)[i] == '-' {
+				i++
+			}
+			b = append(b, unhex((*s)[i])<<4|unhex((*s)[i+1]))
+		}
+		return b
 	}
 	b = binary.AppendUvarint(b, uint64(len(*s))+2)
 	return append(b, *s...)
@@ -211,6 +216,14 @@ func isUUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// unhex returns the value of a lowercase hex digit.
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'a' + 10
 }
 
 // Times: uvarint 0 is nil, else nanoseconds+1, then the Unix seconds as a
