@@ -75,27 +75,27 @@ func encodeCheckpoint(known map[string]*knownEnv, space string, project *string)
 			}
 		}
 	}
-	b := appendString(nil, &space)
-	b = appendString(b, project)
+	b := appendCheckpointString(nil, &space)
+	b = appendCheckpointString(b, project)
 	b = binary.AppendUvarint(b, uint64(len(projects)))
 	for _, p := range projects {
-		b = appendString(b, &p)
+		b = appendCheckpointString(b, &p)
 	}
 	b = binary.AppendUvarint(b, uint64(len(envs)))
 	for _, id := range envs {
 		k := known[id]
-		b = appendString(b, &id)
+		b = appendCheckpointString(b, &id)
 		var pi uint64
 		if k.env.ProjectName != nil {
 			pi = index[*k.env.ProjectName]
 		}
 		b = binary.AppendUvarint(b, pi)
-		b = appendString(b, k.env.Alias)
-		b = appendString(b, k.env.CreatorId)
+		b = appendCheckpointString(b, k.env.Alias)
+		b = appendCheckpointString(b, k.env.CreatorId)
 		b = binary.AppendUvarint(b, uint64(len(k.sessions)))
 		for _, sid := range slices.Sorted(maps.Keys(k.sessions)) {
-			b = appendString(b, &sid)
-			b = appendTime(b, k.sessions[sid].StartedTime)
+			b = appendCheckpointString(b, &sid)
+			b = appendCheckpointTime(b, k.sessions[sid].StartedTime)
 		}
 	}
 	return checkpointPrefix + base64.RawURLEncoding.EncodeToString(b)
@@ -114,7 +114,7 @@ func decodeCheckpoint(cp, space string, project *string) (map[string]*knownEnv, 
 	if err != nil {
 		return nil, errors.New("checkpoint is not unpadded base64url after its prefix")
 	}
-	d := &decoder{b: raw}
+	d := &checkpointDecoder{b: raw}
 	cpSpace, cpProject := d.string(), d.string()
 	if d.err == nil && (aws.ToString(cpSpace) != space || (cpProject == nil) != (project == nil) ||
 		(project != nil && *cpProject != *project)) {
@@ -180,7 +180,7 @@ func scopeText(space string, project *string) string {
 
 // Strings: uvarint 0 is nil, 1 a canonical lowercase UUID in 16 bytes,
 // n ≥ 2 a string of n-2 bytes.
-func appendString(b []byte, s *string) []byte {
+func appendCheckpointString(b []byte, s *string) []byte {
 	switch {
 	case s == nil:
 		return append(b, 0)
@@ -228,7 +228,7 @@ func unhex(c byte) byte {
 
 // Times: uvarint 0 is nil, else nanoseconds+1, then the Unix seconds as a
 // varint.
-func appendTime(b []byte, t *time.Time) []byte {
+func appendCheckpointTime(b []byte, t *time.Time) []byte {
 	if t == nil {
 		return append(b, 0)
 	}
@@ -236,21 +236,21 @@ func appendTime(b []byte, t *time.Time) []byte {
 	return binary.AppendVarint(b, t.Unix())
 }
 
-// decoder reads a checkpoint's bytes; after the first error every read
+// checkpointDecoder reads a checkpoint's bytes; after the first error every read
 // returns a zero value.
-type decoder struct {
+type checkpointDecoder struct {
 	b   []byte
 	err error
 }
 
-func (d *decoder) fail(msg string) {
+func (d *checkpointDecoder) fail(msg string) {
 	if d.err == nil {
 		d.err = errors.New(msg)
 	}
 	d.b = nil
 }
 
-func (d *decoder) uvarint() uint64 {
+func (d *checkpointDecoder) uvarint() uint64 {
 	if d.err != nil {
 		return 0
 	}
@@ -264,7 +264,7 @@ func (d *decoder) uvarint() uint64 {
 }
 
 // count reads a number of entries, each of which takes at least one byte.
-func (d *decoder) count() int {
+func (d *checkpointDecoder) count() int {
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
 		d.fail("truncated")
@@ -273,7 +273,7 @@ func (d *decoder) count() int {
 	return int(n)
 }
 
-func (d *decoder) take(n uint64) []byte {
+func (d *checkpointDecoder) take(n uint64) []byte {
 	if n > uint64(len(d.b)) {
 		d.fail("truncated")
 		return nil
@@ -283,7 +283,7 @@ func (d *decoder) take(n uint64) []byte {
 	return out
 }
 
-func (d *decoder) string() *string {
+func (d *checkpointDecoder) string() *string {
 	v := d.uvarint()
 	switch {
 	case d.err != nil || v == 0:
@@ -304,7 +304,7 @@ func (d *decoder) string() *string {
 	return &s
 }
 
-func (d *decoder) time() *time.Time {
+func (d *checkpointDecoder) time() *time.Time {
 	ns := d.uvarint()
 	if d.err != nil || ns == 0 {
 		return nil

@@ -135,7 +135,7 @@ type knownEnv struct {
 // [ErrInvalidCheckpoint].
 func NewSessionWatcher(client SpaceSessionsAPIClient, params *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*SessionWatcherOptions)) *SessionWatcher {
-	w := &SessionWatcher{client: client, sleep: sleep, known: map[string]*knownEnv{}}
+	w := &SessionWatcher{client: client, sleep: waitInterval, known: map[string]*knownEnv{}}
 	for _, fn := range optFns {
 		fn(&w.opts)
 	}
@@ -318,8 +318,8 @@ func (w *SessionWatcher) sessionIDs(env string) []string {
 	return nil
 }
 
-// sleep waits d, or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
+// waitInterval waits d, or until ctx is done.
+func waitInterval(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
