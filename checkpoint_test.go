@@ -31,7 +31,7 @@ func checkpointOf(t *testing.T, n int, id func(i int) string, start func(i int) 
 	}
 	client := devsessionstest.NewSpaceClient(nil, sessions)
 	w := devsessions.NewSessionWatcher(client, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.SessionPageSize = 200 })
-	polls, _ := watch(t, w, 1, nil)
+	polls, _ := watchPolls(t, w, 1, nil)
 	require.Len(t, polls[0].events, n)
 	return w.Checkpoint()
 }
@@ -70,7 +70,7 @@ func TestCheckpointKeepsStartTimesExactly(t *testing.T) {
 	cp := checkpointOf(t, len(starts), func(i int) string { return fmt.Sprintf("s%d", i) }, func(i int) time.Time { return starts[i] })
 	restarted := devsessions.NewSessionWatcher(devsessionstest.NewSpaceClient(nil, nil), watchedSpace(),
 		func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = cp })
-	polls, _ := watch(t, restarted, 1, nil)
+	polls, _ := watchPolls(t, restarted, 1, nil)
 	require.Len(t, polls[0].events, len(starts))
 	for i, ev := range polls[0].events {
 		assert.Equal(t, devsessions.SessionEnded, ev.Kind)

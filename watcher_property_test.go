@@ -261,7 +261,7 @@ func (o wsOptions) asked(s types.DevEnvironmentStatus) bool {
 	return slices.Contains(o.statuses, s)
 }
 
-func pages(n int, size int32) int {
+func pagesOf(n int, size int32) int {
 	if size == 0 {
 		size = devsessionstest.DefaultPageSize
 	}
@@ -288,7 +288,7 @@ func (sp *wsSpace) poll(known wsKnown, p wsPlan, o wsOptions, stopAfter int) []w
 		return stopAfter < 0 || len(out) < stopAfter
 	}
 	listed, complete := sp.envs, true
-	if p.listFail > 0 && p.listFail <= pages(len(sp.envs), o.envPage) {
+	if p.listFail > 0 && p.listFail <= pagesOf(len(sp.envs), o.envPage) {
 		listed, complete = sp.envs[:firstPages(len(sp.envs), p.listFail-1, o.envPage)], false
 	}
 	seen := map[string]map[string]bool{}
@@ -299,7 +299,7 @@ func (sp *wsSpace) poll(known wsKnown, p wsPlan, o wsOptions, stopAfter int) []w
 		}
 		id := *e.sum.Id
 		sessions, fails := e.sessions, false
-		if f, ok := p.envFail[id]; ok && f.call <= pages(len(sessions), o.sessionPage) {
+		if f, ok := p.envFail[id]; ok && f.call <= pagesOf(len(sessions), o.sessionPage) {
 			sessions, fails = sessions[:firstPages(len(sessions), f.call-1, o.sessionPage)], !f.gone
 		}
 		for _, s := range sessions {
@@ -381,7 +381,7 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 		}
 		conc := 1 + rng.IntN(8)
 		interval := time.Duration(1+rng.IntN(3)) * time.Second
-		live := &liveSpace{}
+		live := &swapSpace{}
 		newWatcher := func(cp string) *devsessions.SessionWatcher {
 			return devsessions.NewSessionWatcher(live, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(watchSpaceName)},
 				func(w *devsessions.SessionWatcherOptions) {

@@ -21,35 +21,35 @@ import (
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
 )
 
-// liveSpace is a client whose space a test replaces between polls: every
+// swapSpace is a client whose space a test replaces between polls: every
 // call goes to the current fake.
-type liveSpace struct {
+type swapSpace struct {
 	mu sync.Mutex
 	c  *devsessionstest.Client
 }
 
-func newLiveSpace(envs []types.DevEnvironmentSummary, sessions []types.DevEnvironmentSessionSummary) *liveSpace {
-	return &liveSpace{c: devsessionstest.NewSpaceClient(envs, sessions)}
+func newSwapSpace(envs []types.DevEnvironmentSummary, sessions []types.DevEnvironmentSessionSummary) *swapSpace {
+	return &swapSpace{c: devsessionstest.NewSpaceClient(envs, sessions)}
 }
 
-func (l *liveSpace) set(c *devsessionstest.Client) {
+func (l *swapSpace) set(c *devsessionstest.Client) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.c = c
 }
 
-func (l *liveSpace) fake() *devsessionstest.Client {
+func (l *swapSpace) fake() *devsessionstest.Client {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.c
 }
 
-func (l *liveSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+func (l *swapSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
 	return l.fake().ListDevEnvironments(ctx, in, optFns...)
 }
 
-func (l *liveSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+func (l *swapSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
 	return l.fake().ListDevEnvironmentSessions(ctx, in, optFns...)
 }
@@ -74,10 +74,10 @@ func eventLine(ev devsessions.SessionEvent, err error) string {
 	return ev.Kind.String() + " " + aws.ToString(ev.Session.Session.Id)
 }
 
-// watch runs w for polls polls (cancelling its context in the sleep after
+// watchPolls runs w for polls polls (cancelling its context in the sleep after
 // the last), calling between(i) after poll i (from 1) in the other sleeps.
 // It returns what each poll yielded and the sleeps' durations.
-func watch(t *testing.T, w *devsessions.SessionWatcher, polls int, between func(poll int)) ([]watched, []time.Duration) {
+func watchPolls(t *testing.T, w *devsessions.SessionWatcher, polls int, between func(poll int)) ([]watched, []time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -107,8 +107,8 @@ func watch(t *testing.T, w *devsessions.SessionWatcher, polls int, between func(
 	return out, sleeps
 }
 
-func started(ids ...string) []string { return prefixed("started ", ids) }
-func ended(ids ...string) []string   { return prefixed("ended ", ids) }
+func startedLines(ids ...string) []string { return prefixed("started ", ids) }
+func endedLines(ids ...string) []string   { return prefixed("ended ", ids) }
 
 func prefixed(p string, ids []string) []string {
 	out := make([]string, len(ids))
@@ -133,9 +133,9 @@ func TestSessionWatcherFirstPollAnnouncesEverySessionInListingOrder(t *testing.T
 	envs, sessions := devsessionstest.DemoSpaceData(3)
 	client := devsessionstest.NewSpaceClient(envs, sessions)
 	w := devsessions.NewSessionWatcher(client, watchedSpace())
-	polls, _ := watch(t, w, 1, nil)
+	polls, _ := watchPolls(t, w, 1, nil)
 	require.Len(t, polls, 1)
-	assert.Equal(t, started(demoSessionIDs(3)...), polls[0].lines)
+	assert.Equal(t, startedLines(demoSessionIDs(3)...), polls[0].lines)
 
 	want, err := devsessions.NewSpaceSessions(client, watchedSpace()).Collect(t.Context())
 	require.NoError(t, err)
@@ -181,7 +181,7 @@ func TestSessionWatcherAnnouncesWhatChangedBetweenPolls(t *testing.T) {
 					return aws.ToString(x.Id) == "sess-pay-main-01"
 				})
 			},
-			want: ended("sess-pay-main-01"),
+			want: endedLines("sess-pay-main-01"),
 		},
 		"a session starts": {
 			change: func(_ *testing.T, e []types.DevEnvironmentSummary, s []types.DevEnvironmentSessionSummary) (
@@ -190,7 +190,7 @@ func TestSessionWatcherAnnouncesWhatChangedBetweenPolls(t *testing.T) {
 				n.Id = aws.String("sess-new")
 				return e, append(slices.Clone(s), n)
 			},
-			want: started("sess-new"),
+			want: startedLines("sess-new"),
 		},
 		"a dev environment stops: its sessions end, though the service would still list them": {
 			change: func(t *testing.T, e []types.DevEnvironmentSummary, s []types.DevEnvironmentSessionSummary) (
@@ -199,7 +199,7 @@ func TestSessionWatcherAnnouncesWhatChangedBetweenPolls(t *testing.T) {
 				e[demoEnv(t, e, "web-a11y")].Status = types.DevEnvironmentStatusStopped
 				return e, s
 			},
-			want: ended("sess-web-a11y-00", "sess-web-a11y-01"),
+			want: endedLines("sess-web-a11y-00", "sess-web-a11y-01"),
 		},
 		"a dev environment is deleted: its sessions end": {
 			change: func(t *testing.T, e []types.DevEnvironmentSummary, s []types.DevEnvironmentSessionSummary) (
@@ -208,7 +208,7 @@ func TestSessionWatcherAnnouncesWhatChangedBetweenPolls(t *testing.T) {
 				id := aws.ToString(e[i].Id)
 				return slices.Delete(slices.Clone(e), i, i+1), withoutSessionsOf(s, id)
 			},
-			want: ended("sess-pay-main-00", "sess-pay-main-01", "sess-pay-main-02"),
+			want: endedLines("sess-pay-main-00", "sess-pay-main-01", "sess-pay-main-02"),
 		},
 		"a dev environment starts: its sessions start": {
 			change: func(t *testing.T, e []types.DevEnvironmentSummary, s []types.DevEnvironmentSessionSummary) (
@@ -220,21 +220,21 @@ func TestSessionWatcherAnnouncesWhatChangedBetweenPolls(t *testing.T) {
 				n.Id, n.DevEnvironmentId = aws.String("sess-notebook-00"), e[i].Id
 				return e, append(slices.Clone(s), n)
 			},
-			want: started("sess-notebook-00"),
+			want: startedLines("sess-notebook-00"),
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			envs, sessions := devsessionstest.DemoSpaceData(2)
-			space := newLiveSpace(envs, sessions)
+			space := newSwapSpace(envs, sessions)
 			w := devsessions.NewSessionWatcher(space, watchedSpace())
-			polls, _ := watch(t, w, 3, func(poll int) {
+			polls, _ := watchPolls(t, w, 3, func(poll int) {
 				if poll == 1 {
 					space.set(devsessionstest.NewSpaceClient(tc.change(t, envs, sessions)))
 				}
 			})
 			require.Len(t, polls, 3)
-			assert.Equal(t, started(demoSessionIDs(2)...), polls[0].lines)
+			assert.Equal(t, startedLines(demoSessionIDs(2)...), polls[0].lines)
 			assert.Equal(t, tc.want, polls[1].lines)
 			assert.Empty(t, polls[2].lines, "a change is announced once")
 		})
@@ -243,14 +243,14 @@ func TestSessionWatcherAnnouncesWhatChangedBetweenPolls(t *testing.T) {
 
 func TestSessionWatcherEndedEventCarriesTheSessionAsLastSeen(t *testing.T) {
 	envs, sessions := devsessionstest.DemoSpaceData(2)
-	space := newLiveSpace(envs, sessions)
+	space := newSwapSpace(envs, sessions)
 	w := devsessions.NewSessionWatcher(space, watchedSpace())
 	i := demoEnv(t, envs, "docs")
 	renamed := slices.Clone(envs)
 	renamed[i].Alias = aws.String("docs-renamed")
 	stopped := slices.Clone(renamed)
 	stopped[i].Status = types.DevEnvironmentStatusStopped
-	polls, _ := watch(t, w, 3, func(poll int) {
+	polls, _ := watchPolls(t, w, 3, func(poll int) {
 		switch poll {
 		case 1:
 			space.set(devsessionstest.NewSpaceClient(renamed, sessions))
@@ -260,7 +260,7 @@ func TestSessionWatcherEndedEventCarriesTheSessionAsLastSeen(t *testing.T) {
 	})
 	require.Len(t, polls, 3)
 	assert.Empty(t, polls[1].lines)
-	require.Equal(t, ended("sess-docs-00", "sess-docs-01"), polls[2].lines)
+	require.Equal(t, endedLines("sess-docs-00", "sess-docs-01"), polls[2].lines)
 	for _, ev := range polls[2].events {
 		assert.Equal(t, renamed[i], ev.Session.DevEnvironment, "the dev environment as last seen: renamed, still RUNNING")
 		want := sessions[slices.IndexFunc(sessions, func(s types.DevEnvironmentSessionSummary) bool {
@@ -279,10 +279,10 @@ func TestSessionWatcherNotSeenIsNotEnded(t *testing.T) {
 	// it could list.
 	none := []types.DevEnvironmentSessionSummary{}
 	t.Run("a dev environment whose sessions cannot be listed keeps them", func(t *testing.T) {
-		space := newLiveSpace(envs, sessions)
+		space := newSwapSpace(envs, sessions)
 		w := devsessions.NewSessionWatcher(space, watchedSpace())
 		failing := aws.ToString(envs[demoEnv(t, envs, "web-main")].Id)
-		polls, _ := watch(t, w, 3, func(poll int) {
+		polls, _ := watchPolls(t, w, 3, func(poll int) {
 			c := devsessionstest.NewSpaceClient(envs, none)
 			if poll == 1 {
 				c.ScriptDevEnvironment(failing, 1, devsessionstest.Fault{Err: errUnavailable})
@@ -302,11 +302,11 @@ func TestSessionWatcherNotSeenIsNotEnded(t *testing.T) {
 			endedIDs = append(endedIDs, aws.ToString(ev.Session.Session.Id))
 		}
 		assert.Len(t, endedIDs, len(sessions)-4, "the others' sessions end")
-		assert.Equal(t, ended("sess-web-main-00", "sess-web-main-01", "sess-web-main-02", "sess-web-main-03"), polls[2].lines,
+		assert.Equal(t, endedLines("sess-web-main-00", "sess-web-main-01", "sess-web-main-02", "sess-web-main-03"), polls[2].lines,
 			"listed again, its sessions end")
 	})
 	t.Run("a poll whose ListDevEnvironments fails announces no end", func(t *testing.T) {
-		space := newLiveSpace(envs, sessions)
+		space := newSwapSpace(envs, sessions)
 		w := devsessions.NewSessionWatcher(space, watchedSpace(), func(o *devsessions.SessionWatcherOptions) {
 			o.DevEnvironmentPageSize = 5
 		})
@@ -314,7 +314,7 @@ func TestSessionWatcherNotSeenIsNotEnded(t *testing.T) {
 			SpaceName: aws.String(devsessionstest.DemoSpace), ProjectName: aws.String(devsessionstest.DemoProject),
 			DevEnvironmentId: aws.String(devsessionstest.DemoDevEnvironment), Id: aws.String("sess-new"),
 		}
-		polls, _ := watch(t, w, 3, func(poll int) {
+		polls, _ := watchPolls(t, w, 3, func(poll int) {
 			if poll == 1 {
 				// The first page (5 dev environments) lists a new session and
 				// none of the others; the second page fails.
@@ -326,13 +326,13 @@ func TestSessionWatcherNotSeenIsNotEnded(t *testing.T) {
 			space.set(devsessionstest.NewSpaceClient(envs, none))
 		})
 		require.Len(t, polls, 3)
-		require.Equal(t, started("sess-new"), polls[1].lines[:1])
+		require.Equal(t, startedLines("sess-new"), polls[1].lines[:1])
 		require.Len(t, polls[1].lines, 2)
 		require.Len(t, polls[1].errs, 1)
 		assert.ErrorIs(t, polls[1].errs[0], errUnavailable)
 		var envErr *devsessions.DevEnvironmentError
 		assert.False(t, errors.As(polls[1].errs[0], &envErr), "a failed listing is not a dev environment's error")
-		want := ended(append(sessionIDsByEnv(sessions), "sess-new")...)
+		want := endedLines(append(sessionIDsByEnv(sessions), "sess-new")...)
 		slices.Sort(want)
 		assert.Equal(t, want, sortedLines(polls[2]), "the next complete poll ends them all")
 	})
@@ -360,13 +360,13 @@ func sortedLines(w watched) []string {
 
 func TestSessionWatcherEndsInDevEnvironmentThenSessionIDOrder(t *testing.T) {
 	envs, sessions := devsessionstest.DemoSpaceData(3)
-	space := newLiveSpace(envs, sessions)
+	space := newSwapSpace(envs, sessions)
 	w := devsessions.NewSessionWatcher(space, watchedSpace())
-	polls, _ := watch(t, w, 2, func(int) {
+	polls, _ := watchPolls(t, w, 2, func(int) {
 		space.set(devsessionstest.NewSpaceClient(envs, nil))
 	})
 	require.Len(t, polls, 2)
-	assert.Equal(t, ended(sessionIDsByEnv(sessions)...), polls[1].lines)
+	assert.Equal(t, endedLines(sessionIDsByEnv(sessions)...), polls[1].lines)
 }
 
 func TestSessionWatcherWaitsIntervalAfterEachPoll(t *testing.T) {
@@ -382,7 +382,7 @@ func TestSessionWatcherWaitsIntervalAfterEachPoll(t *testing.T) {
 			client := devsessionstest.NewSpaceClient(envs, sessions)
 			w := devsessions.NewSessionWatcher(client, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.Interval = tc.interval })
 			var calls []int
-			_, sleeps := watch(t, w, 3, func(int) { calls = append(calls, client.Calls()) })
+			_, sleeps := watchPolls(t, w, 3, func(int) { calls = append(calls, client.Calls()) })
 			assert.Equal(t, []time.Duration{tc.want, tc.want, tc.want}, sleeps)
 			perPoll := 1 + 7 // one page of dev environments, one of sessions per RUNNING one
 			assert.Equal(t, []int{perPoll, 2 * perPoll}, calls, "the first poll at once, one poll per interval, each one space listing")
@@ -422,17 +422,17 @@ func TestSessionWatcherStopsQuietlyWhenContextDoneMidPoll(t *testing.T) {
 		got = append(got, eventLine(ev, err))
 		cancel()
 	}
-	require.Equal(t, started(demoSessionIDs(3)[0]), got, "nothing after the cancel")
+	require.Equal(t, startedLines(demoSessionIDs(3)[0]), got, "nothing after the cancel")
 
 	// What was yielded is known: the next loop announces the rest only.
-	polls, _ := watch(t, w, 1, nil)
-	assert.Equal(t, started(demoSessionIDs(3)[1:]...), polls[0].lines)
+	polls, _ := watchPolls(t, w, 1, nil)
+	assert.Equal(t, startedLines(demoSessionIDs(3)[1:]...), polls[0].lines)
 }
 
 func TestSessionWatcherBreakKeepsWhatWasYielded(t *testing.T) {
 	envs, sessions := devsessionstest.DemoSpaceData(3)
 	all := demoSessionIDs(3)
-	space := newLiveSpace(envs, sessions)
+	space := newSwapSpace(envs, sessions)
 	w := devsessions.NewSessionWatcher(space, watchedSpace())
 	var got []string
 	for ev, err := range w.Events(t.Context()) {
@@ -442,9 +442,9 @@ func TestSessionWatcherBreakKeepsWhatWasYielded(t *testing.T) {
 			break
 		}
 	}
-	require.Equal(t, started(all[:2]...), got)
-	polls, _ := watch(t, w, 1, nil)
-	require.Equal(t, started(all[2:]...), polls[0].lines, "a later loop goes on from what was yielded")
+	require.Equal(t, startedLines(all[:2]...), got)
+	polls, _ := watchPolls(t, w, 1, nil)
+	require.Equal(t, startedLines(all[2:]...), polls[0].lines, "a later loop goes on from what was yielded")
 
 	// Break after the first end: the others end once, later.
 	space.set(devsessionstest.NewSpaceClient(envs, nil))
@@ -455,23 +455,23 @@ func TestSessionWatcherBreakKeepsWhatWasYielded(t *testing.T) {
 		break
 	}
 	order := sessionIDsByEnv(sessions)
-	require.Equal(t, ended(order[0]), got)
-	polls, _ = watch(t, w, 2, nil)
-	assert.Equal(t, ended(order[1:]...), polls[0].lines)
+	require.Equal(t, endedLines(order[0]), got)
+	polls, _ = watchPolls(t, w, 2, nil)
+	assert.Equal(t, endedLines(order[1:]...), polls[0].lines)
 	assert.Empty(t, polls[1].lines)
 }
 
 func TestSessionWatcherFromCheckpointAnnouncesOnlyChanges(t *testing.T) {
 	envs, sessions := devsessionstest.DemoSpaceData(3)
-	space := newLiveSpace(envs, sessions)
+	space := newSwapSpace(envs, sessions)
 	first := devsessions.NewSessionWatcher(space, watchedSpace())
-	watch(t, first, 1, nil)
+	watchPolls(t, first, 1, nil)
 	cp := first.Checkpoint()
 	require.True(t, strings.HasPrefix(cp, "dsw1."), cp)
 
 	again := devsessions.NewSessionWatcher(space, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = cp })
 	assert.Equal(t, cp, again.Checkpoint(), "before its first poll a watcher knows what its checkpoint held")
-	polls, _ := watch(t, again, 1, nil)
+	polls, _ := watchPolls(t, again, 1, nil)
 	assert.Empty(t, polls[0].lines, "a restarted watcher re-announces nothing")
 	assert.Equal(t, cp, again.Checkpoint())
 
@@ -484,8 +484,8 @@ func TestSessionWatcherFromCheckpointAnnouncesOnlyChanges(t *testing.T) {
 	})
 	space.set(devsessionstest.NewSpaceClient(slices.Delete(slices.Clone(envs), i, i+1), changed))
 	third := devsessions.NewSessionWatcher(space, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = cp })
-	polls, _ = watch(t, third, 1, nil)
-	require.Equal(t, append(started("sess-new"), ended("sess-docs-00", "sess-docs-01")...), polls[0].lines)
+	polls, _ = watchPolls(t, third, 1, nil)
+	require.Equal(t, append(startedLines("sess-new"), endedLines("sess-docs-00", "sess-docs-01")...), polls[0].lines)
 	// An end known only from the checkpoint carries what the checkpoint keeps.
 	for _, ev := range polls[0].events[1:] {
 		want := sessions[slices.IndexFunc(sessions, func(s types.DevEnvironmentSessionSummary) bool {
@@ -504,10 +504,10 @@ func TestSessionWatcherInvalidInputBeforeAnyRequest(t *testing.T) {
 	other := devsessions.NewSessionWatcher(devsessionstest.NewSpaceClient(envs, sessions), &codecatalyst.ListDevEnvironmentsInput{
 		SpaceName: aws.String(devsessionstest.DemoSpace), ProjectName: aws.String(devsessionstest.DemoProject),
 	})
-	watch(t, other, 1, nil)
+	watchPolls(t, other, 1, nil)
 	projectCheckpoint := other.Checkpoint()
 	whole := devsessions.NewSessionWatcher(devsessionstest.NewSpaceClient(envs, sessions), watchedSpace())
-	watch(t, whole, 1, nil)
+	watchPolls(t, whole, 1, nil)
 	spaceCheckpoint := whole.Checkpoint()
 	cases := map[string]struct {
 		nilClient bool
@@ -581,8 +581,8 @@ func TestSessionWatcherLeavesCallersInputAlone(t *testing.T) {
 	*params.SpaceName = "elsewhere"
 	params.ProjectName = aws.String(devsessionstest.DemoWebProject)
 	statuses[0] = types.DevEnvironmentStatusStopped
-	polls, _ := watch(t, w, 1, nil)
-	assert.Equal(t, started(demoSessionIDs(1)...), polls[0].lines)
+	polls, _ := watchPolls(t, w, 1, nil)
+	assert.Equal(t, startedLines(demoSessionIDs(1)...), polls[0].lines)
 	for _, r := range client.Requests() {
 		assert.Equal(t, devsessionstest.DemoSpace, r.SpaceName)
 		if r.Operation == devsessionstest.OpListDevEnvironments {
@@ -623,7 +623,7 @@ func TestSessionWatcherCheckpointFromAnotherGoroutineDuringLoop(t *testing.T) {
 	}
 	// The last checkpoint holds every session: a watcher from it is quiet.
 	quiet := devsessions.NewSessionWatcher(client, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = w.Checkpoint() })
-	polls, _ := watch(t, quiet, 1, nil)
+	polls, _ := watchPolls(t, quiet, 1, nil)
 	assert.Empty(t, polls[0].lines)
 }
 
