@@ -7,6 +7,8 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -141,17 +143,31 @@ func (sp *wsSpace) change() {
 	}
 }
 
-// wsPlan is what fails in one poll: the listFail-th ListDevEnvironments
-// call (0: none), and per dev environment one ListDevEnvironmentSessions
-// call, with an error or as not found (deleted while the poll lists).
+// wsPlan is what fails in one poll, by what a request asks for (so that
+// every reading of a listing fails alike, however many the listing makes):
+// the ListDevEnvironments request for the page after listFail pages (nil:
+// none), and per dev environment the ListDevEnvironmentSessions request
+// for the page after page pages, with an error or as not found (deleted
+// while the poll lists it).
 type wsPlan struct {
-	listFail int
+	listFail *int
 	envFail  map[string]wsFault
 }
 
 type wsFault struct {
-	call int
+	page int
 	gone bool
+}
+
+func (p wsPlan) String() string {
+	out := "list:none"
+	if p.listFail != nil {
+		out = fmt.Sprintf("list:%d", *p.listFail)
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.envFail)) {
+		out += fmt.Sprintf(" %s:%+v", id[:8], p.envFail[id])
+	}
+	return out
 }
 
 var errWatchFault = errors.New("scripted failure")
@@ -162,35 +178,75 @@ func (sp *wsSpace) plan() wsPlan {
 		return p
 	}
 	if sp.rng.IntN(4) == 0 {
-		p.listFail = 1 + sp.rng.IntN(3)
+		p.listFail = aws.Int(sp.rng.IntN(3))
 	}
 	for _, e := range sp.envs {
 		if sp.rng.IntN(4) == 0 {
-			p.envFail[*e.sum.Id] = wsFault{call: 1 + sp.rng.IntN(3), gone: sp.rng.IntN(3) == 0}
+			p.envFail[*e.sum.Id] = wsFault{page: sp.rng.IntN(3), gone: sp.rng.IntN(3) == 0}
 		}
 	}
 	return p
 }
 
-func (sp *wsSpace) client(p wsPlan) *devsessionstest.Client {
+// faultySpace serves a fake space, failing the requests a plan names.
+type faultySpace struct {
+	c                    *devsessionstest.Client
+	p                    wsPlan
+	envPage, sessionPage int32
+}
+
+// tokenAfter is the fake's nextToken after pages pages of size (nil for
+// the first page).
+func tokenAfter(pages int, size int32) string {
+	if pages == 0 {
+		return ""
+	}
+	if size == 0 {
+		size = devsessionstest.DefaultPageSize
+	}
+	return "tok-" + strconv.Itoa(pages*int(size))
+}
+
+func (f *faultySpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	if f.p.listFail != nil && aws.ToString(in.NextToken) == tokenAfter(*f.p.listFail, f.envPage) {
+		return nil, errWatchFault
+	}
+	return f.c.ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (f *faultySpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if fault, ok := f.p.envFail[aws.ToString(in.DevEnvironmentId)]; ok && aws.ToString(in.NextToken) == tokenAfter(fault.page, f.sessionPage) {
+		if fault.gone {
+			return nil, &types.ResourceNotFoundException{Message: aws.String("deleted")}
+		}
+		return nil, errWatchFault
+	}
+	return f.c.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+func (sp *wsSpace) client(p wsPlan, o wsOptions) *faultySpace {
 	var envs []types.DevEnvironmentSummary
 	var sessions []types.DevEnvironmentSessionSummary
 	for _, e := range sp.envs {
 		envs = append(envs, e.sum)
 		sessions = append(sessions, e.sessions...)
 	}
-	c := devsessionstest.NewSpaceClient(envs, sessions)
-	if p.listFail > 0 {
-		c.ScriptListDevEnvironments(p.listFail, devsessionstest.Fault{Err: errWatchFault})
-	}
-	for id, f := range p.envFail {
-		err := error(errWatchFault)
-		if f.gone {
-			err = &types.ResourceNotFoundException{Message: aws.String("deleted")}
-		}
-		c.ScriptDevEnvironment(id, f.call, devsessionstest.Fault{Err: err})
-	}
-	return c
+	return &faultySpace{c: devsessionstest.NewSpaceClient(envs, sessions), p: p, envPage: o.envPage, sessionPage: o.sessionPage}
+}
+
+// plannedSpace forwards to the poll's faultySpace.
+type plannedSpace struct{ cur *atomic.Pointer[faultySpace] }
+
+func (p *plannedSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	return p.cur.Load().ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (p *plannedSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	return p.cur.Load().ListDevEnvironmentSessions(ctx, in, optFns...)
 }
 
 // wsKnown is what a watcher knows: by dev environment id, the dev
@@ -252,6 +308,7 @@ func toItem(t *testing.T, ev devsessions.SessionEvent, err error) wsItem {
 type wsOptions struct {
 	envPage, sessionPage int32
 	statuses             []types.DevEnvironmentStatus
+	concurrency          int
 }
 
 func (o wsOptions) asked(s types.DevEnvironmentStatus) bool {
@@ -261,76 +318,80 @@ func (o wsOptions) asked(s types.DevEnvironmentStatus) bool {
 	return slices.Contains(o.statuses, s)
 }
 
-func pagesOf(n int, size int32) int {
-	if size == 0 {
-		size = devsessionstest.DefaultPageSize
+// listing is what a space listing of client delivers, errors included (a
+// dev environment's as ErrEnv, the listing's as ListErr, which ends it): what
+// a poll over the same space and faults sees.
+func listing(t *testing.T, client devsessions.SpaceSessionsAPIClient, o wsOptions) []wsItem {
+	t.Helper()
+	ss := devsessions.NewSpaceSessions(client, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(watchSpaceName)},
+		func(so *devsessions.SpaceSessionsOptions) {
+			so.Concurrency, so.Statuses = o.concurrency, o.statuses
+			so.DevEnvironmentPageSize, so.SessionPageSize = o.envPage, o.sessionPage
+		})
+	var out []wsItem
+	for s, err := range ss.Items(t.Context()) {
+		if err != nil {
+			it := toItem(t, devsessions.SessionEvent{}, err)
+			if it.ErrEnv != "" {
+				var envErr *devsessions.DevEnvironmentError
+				require.ErrorAs(t, err, &envErr)
+				it.Session.DevEnvironment = envErr.DevEnvironment
+			}
+			out = append(out, it)
+			continue
+		}
+		out = append(out, wsItem{Session: s})
 	}
-	return max(1, (n+int(size)-1)/int(size))
+	return out
 }
 
-func firstPages(items, calls int, size int32) int {
-	if size == 0 {
-		size = devsessionstest.DefaultPageSize
-	}
-	return min(items, calls*int(size))
-}
-
-// poll is what a poll of the space under plan yields to a loop that
-// breaks after stopAfter items (-1: never), and what the watcher knows
-// after it: the sessions seen that it did not know start (as delivered, in
-// listing order, a dev environment's error after the sessions listed
-// before it); when the listing completed, the known sessions not seen of
-// dev environments that did not fail end, in id order.
-func (sp *wsSpace) poll(known wsKnown, p wsPlan, o wsOptions, stopAfter int) []wsItem {
+// poll is what a watcher that knows known yields for a poll whose listing
+// delivers seen, to a loop that breaks after stopAfter items (-1: never),
+// and it updates known as the watcher does: the sessions delivered that it
+// did not know start, as delivered and where delivered (a dev environment's
+// error where the listing gives it); when the listing completed, the known
+// sessions not delivered of dev environments without an error end, in id
+// order. A session delivered updates what is known of it and of its dev
+// environment, a dev environment's error what is known of it.
+func poll(known wsKnown, seen []wsItem, stopAfter int) []wsItem {
 	var out []wsItem
 	emit := func(it wsItem) bool {
 		out = append(out, it)
 		return stopAfter < 0 || len(out) < stopAfter
 	}
-	listed, complete := sp.envs, true
-	if p.listFail > 0 && p.listFail <= pagesOf(len(sp.envs), o.envPage) {
-		listed, complete = sp.envs[:firstPages(len(sp.envs), p.listFail-1, o.envPage)], false
-	}
-	seen := map[string]map[string]bool{}
+	delivered := map[string]map[string]bool{}
 	failed := map[string]bool{}
-	for _, e := range listed {
-		if !o.asked(e.sum.Status) {
+	for _, it := range seen {
+		id := aws.ToString(it.Session.DevEnvironment.Id)
+		switch {
+		case it.ListErr:
+			emit(wsItem{ListErr: true})
+			return out
+		case it.ErrEnv != "":
+			failed[it.ErrEnv] = true
+			if k := known[it.ErrEnv]; k != nil {
+				k.env = it.Session.DevEnvironment
+			}
+			if !emit(wsItem{ErrEnv: it.ErrEnv}) {
+				return out
+			}
 			continue
 		}
-		id := *e.sum.Id
-		sessions, fails := e.sessions, false
-		if f, ok := p.envFail[id]; ok && f.call <= pagesOf(len(sessions), o.sessionPage) {
-			sessions, fails = sessions[:firstPages(len(sessions), f.call-1, o.sessionPage)], !f.gone
+		sid := aws.ToString(it.Session.Session.Id)
+		if delivered[id] == nil {
+			delivered[id] = map[string]bool{}
 		}
-		for _, s := range sessions {
-			if seen[id] == nil {
-				seen[id] = map[string]bool{}
-			}
-			seen[id][*s.Id] = true
-			k := known[id]
-			if k == nil {
-				k = &wsKnownEnv{sessions: map[string]types.DevEnvironmentSessionSummary{}}
-				known[id] = k
-			}
-			_, had := k.sessions[*s.Id]
-			k.env, k.sessions[*s.Id] = e.sum, s
-			if !had && !emit(wsItem{Kind: devsessions.SessionStarted, Session: devsessions.SpaceSession{DevEnvironment: e.sum, Session: s}}) {
-				return out
-			}
+		delivered[id][sid] = true
+		k := known[id]
+		if k == nil {
+			k = &wsKnownEnv{sessions: map[string]types.DevEnvironmentSessionSummary{}}
+			known[id] = k
 		}
-		if fails {
-			failed[id] = true
-			if k := known[id]; k != nil {
-				k.env = e.sum
-			}
-			if !emit(wsItem{ErrEnv: id}) {
-				return out
-			}
+		_, had := k.sessions[sid]
+		k.env, k.sessions[sid] = it.Session.DevEnvironment, it.Session.Session
+		if !had && !emit(wsItem{Kind: devsessions.SessionStarted, Session: it.Session}) {
+			return out
 		}
-	}
-	if !complete {
-		emit(wsItem{ListErr: true})
-		return out
 	}
 	for _, id := range slices.Sorted(maps.Keys(known)) {
 		if failed[id] {
@@ -338,7 +399,7 @@ func (sp *wsSpace) poll(known wsKnown, p wsPlan, o wsOptions, stopAfter int) []w
 		}
 		k := known[id]
 		for _, sid := range slices.Sorted(maps.Keys(k.sessions)) {
-			if seen[id][sid] {
+			if delivered[id][sid] {
 				continue
 			}
 			s := devsessions.SpaceSession{DevEnvironment: k.env, Session: k.sessions[sid]}
@@ -379,13 +440,14 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 		if rng.IntN(3) == 0 {
 			o.statuses = []types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}
 		}
-		conc := 1 + rng.IntN(8)
+		o.concurrency = 1 + rng.IntN(8)
 		interval := time.Duration(1+rng.IntN(3)) * time.Second
-		live := &swapSpace{}
+		var current atomic.Pointer[faultySpace]
+		live := &plannedSpace{&current}
 		newWatcher := func(cp string) *devsessions.SessionWatcher {
 			return devsessions.NewSessionWatcher(live, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(watchSpaceName)},
 				func(w *devsessions.SessionWatcherOptions) {
-					w.Interval, w.Checkpoint, w.Concurrency, w.Statuses = interval, cp, conc, o.statuses
+					w.Interval, w.Checkpoint, w.Concurrency, w.Statuses = interval, cp, o.concurrency, o.statuses
 					w.DevEnvironmentPageSize, w.SessionPageSize = o.envPage, o.sessionPage
 				})
 		}
@@ -405,15 +467,16 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 				sp.change()
 			}
 			plan = sp.plan()
-			live.set(sp.client(plan))
-			n := len(sp.poll(known.clone(), plan, o, -1))
+			current.Store(sp.client(plan, o))
+			seen := listing(t, sp.client(plan, o), o) // what this poll sees: the same space, the same faults
+			n := len(poll(known.clone(), seen, -1))
 			stop = -1
 			if n > 0 && rng.IntN(5) == 0 {
 				stop = 1 + rng.IntN(n)
 			}
-			want, got = sp.poll(known, plan, o, stop), nil
-			clean = stop < 0 && plan.listFail == 0 && len(plan.envFail) == 0
-			log += fmt.Sprintf(" | poll %d plan %+v stop %d", polls+1, plan, stop)
+			want, got = poll(known, seen, stop), nil
+			clean = stop < 0 && plan.listFail == nil && len(plan.envFail) == 0
+			log += fmt.Sprintf(" | poll %d plan %v stop %d", polls+1, plan, stop)
 		}
 		finishPoll := func() {
 			require.Equal(t, want, got, log)
