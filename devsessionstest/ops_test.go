@@ -36,8 +36,8 @@ var _ api = (*codecatalyst.Client)(nil)
 // double is one of the two doubles, made to serve d with pageSize as the
 // default page size, and what it has received.
 type double struct {
-	name  string
-	make  func(t *testing.T, d devsessionstest.Data, pageSize int32) (api, scripter)
+	name string
+	make func(t *testing.T, d devsessionstest.Data, pageSize int32) (api, scripter)
 }
 
 // scripter is the fault scripting both doubles share.

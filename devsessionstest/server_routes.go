@@ -453,4 +453,3 @@ func (s *Server) getUserDetails(c *call) (any, error) {
 	}
 	return toUserDetails(u), nil
 }
-
