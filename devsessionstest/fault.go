@@ -74,13 +74,9 @@ type Fault struct {
 	NextToken *string
 }
 
-// ServerFault is the fault a [Server] takes.
-//
-// Deprecated: Client and Server take the same faults; use [Fault].
+// ServerFault is [Fault], the name a Server's faults had before the Client
+// and the Server shared one type; new code should say Fault.
 type ServerFault = Fault
-
-// answers reports whether f answers instead of a page.
-func (f Fault) answers() bool { return f.Drop || f.Err != nil || f.Status != 0 }
 
 // code is the error code f.Status answers with.
 func (f Fault) code() string {

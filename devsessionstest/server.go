@@ -288,8 +288,9 @@ func (s *Server) ScriptDevEnvironment(id string, call int, f Fault) {
 
 // ScriptListDevEnvironments makes the call-th HTTP request (1 for the first,
 // retries included) to the ListDevEnvironments route answer as f says.
-//
-// Deprecated: use ScriptOperation(OpListDevEnvironments, call, f).
+// It is ScriptOperation(OpListDevEnvironments, call, f), the name kept
+// from before every operation could be scripted; new code should call
+// ScriptOperation.
 func (s *Server) ScriptListDevEnvironments(call int, f Fault) {
 	s.ScriptOperation(OpListDevEnvironments, call, f)
 }
