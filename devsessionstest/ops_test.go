@@ -2,6 +2,8 @@ package devsessionstest_test
 
 import (
 	"context"
+	"math/rand/v2"
+	"net/http"
 	"testing"
 	"time"
 
@@ -412,6 +414,7 @@ func TestEveryOperationTakesScriptedFaults(t *testing.T) {
 				p, err := o.list(t.Context(), c, nil, nil)
 				require.NoError(t, err)
 				assert.Empty(t, p.items, "call 2: an empty page")
+				first := aws.String(*p.next)
 				require.NotNil(t, p.next, "call 2: an empty page goes on")
 
 				p, err = o.list(t.Context(), c, nil, p.next)
@@ -421,7 +424,69 @@ func TestEveryOperationTakesScriptedFaults(t *testing.T) {
 				p, err = o.list(t.Context(), c, nil, p.next)
 				require.NoError(t, err)
 				assert.Equal(t, o.want(d)[4:7], p.items, "call 4: no fault")
+				at7 := p.next
+
+				sc.ScriptOperation(o.op, 5, devsessionstest.Fault{Status: http.StatusTooManyRequests})
+				sc.ScriptOperation(o.op, 6, devsessionstest.Fault{RepeatToken: true})
+				sc.ScriptOperation(o.op, 7, devsessionstest.Fault{NextToken: first})
+				_, err = o.list(t.Context(), c, nil, at7)
+				var te *types.ThrottlingException
+				require.ErrorAs(t, err, &te, "call 5: throttled")
+
+				p, err = o.list(t.Context(), c, nil, at7)
+				require.NoError(t, err)
+				assert.Equal(t, o.want(d)[7:], p.items, "call 6: the last page")
+				assert.Equal(t, at7, p.next, "call 6: its own token again")
+
+				p, err = o.list(t.Context(), c, nil, at7)
+				require.NoError(t, err)
+				assert.Equal(t, o.want(d)[7:], p.items, "call 7: the last page")
+				assert.Equal(t, first, p.next, "call 7: the scripted token")
 			})
+		}
+	}
+}
+
+// TestEveryOperationListsEveryItemOnceWhateverThePageSizes is the doubles'
+// promise as a property: over random data sizes and random maxResults on
+// every call, following the tokens yields every item of the scope once, in
+// order, and the listing ends.
+func TestEveryOperationListsEveryItemOnceWhateverThePageSizes(t *testing.T) {
+	seed := rand.Uint64()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	for round := range 6 {
+		n := rng.IntN(30)
+		pageSize := int32(1 + rng.IntN(12))
+		d := devsessionstest.SampleData(n)
+		for _, db := range doubles {
+			c, _ := db.make(t, d, pageSize)
+			for _, o := range operations {
+				if n == 0 && o.op == devsessionstest.OpListDevEnvironmentSessions {
+					continue // SampleData(0) has no DemoDevEnvironment
+				}
+				var got []any
+				var tok *string
+				for calls := 0; ; calls++ {
+					require.LessOrEqual(t, calls, n+1, "round %d, %s %s: the listing does not end", round, db.name, o.op)
+					var m *int32
+					if limit := devsessionstest.MaxResults(o.op); limit > 0 && rng.IntN(3) > 0 {
+						m = aws.Int32(1 + rng.Int32N(min(limit, 12)))
+					}
+					p, err := o.list(t.Context(), c, m, tok)
+					require.NoError(t, err)
+					got = append(got, p.items...)
+					if p.next == nil {
+						break
+					}
+					tok = p.next
+				}
+				want := o.want(d)
+				if len(want) == 0 {
+					want = nil
+				}
+				require.Equal(t, want, got, "round %d (n=%d, page size %d), %s %s", round, n, pageSize, db.name, o.op)
+			}
 		}
 	}
 }
