@@ -39,7 +39,7 @@ var _ api = (*codecatalyst.Client)(nil)
 // default page size, and what it has received.
 type double struct {
 	name string
-	make func(t *testing.T, d devsessionstest.Data, pageSize int32) (api, scripter)
+	make func(tb testing.TB, d devsessionstest.Data, pageSize int32) (api, scripter)
 }
 
 // scripter is the fault scripting both doubles share.
@@ -50,7 +50,7 @@ type scripter interface {
 var doubles = []double{
 	{
 		name: "Client",
-		make: func(_ *testing.T, d devsessionstest.Data, pageSize int32) (api, scripter) {
+		make: func(_ testing.TB, d devsessionstest.Data, pageSize int32) (api, scripter) {
 			c := devsessionstest.NewDataClient(d)
 			c.PageSize = pageSize
 			return c, c
@@ -58,10 +58,10 @@ var doubles = []double{
 	},
 	{
 		name: "Server",
-		make: func(t *testing.T, d devsessionstest.Data, pageSize int32) (api, scripter) {
+		make: func(tb testing.TB, d devsessionstest.Data, pageSize int32) (api, scripter) {
 			srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Data: d, PageSize: pageSize})
-			require.NoError(t, err)
-			t.Cleanup(srv.Close)
+			require.NoError(tb, err)
+			tb.Cleanup(srv.Close)
 			return srv.Client(noRetry), srv
 		},
 	},
