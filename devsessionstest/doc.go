@@ -14,10 +14,4 @@
 // ([MaxResults]), opaque tokens, a default page size, the service's
 // exceptions for bad input and unknown resources) so that code which passes
 // against them behaves the same against CodeCatalyst.
-//
-// The Server's code is split by what each part does: server.go (the Server,
-// its options, Close and scripting), server_routes.go (routes and
-// handlers), server_wire.go (the JSON wire types), server_tokens.go (page
-// tokens), server_transport.go (the HTTP client and SDK client that trust
-// it) and fault.go (faults, shared with the Client).
 package devsessionstest
