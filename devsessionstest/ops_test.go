@@ -490,3 +490,68 @@ func TestEveryOperationListsEveryItemOnceWhateverThePageSizes(t *testing.T) {
 		}
 	}
 }
+
+// recorded returns the operations of the requests a double has received.
+func recorded(sc scripter) []string {
+	var ops []string
+	switch d := sc.(type) {
+	case *devsessionstest.Client:
+		for _, r := range d.Requests() {
+			ops = append(ops, r.Operation)
+		}
+	case *devsessionstest.Server:
+		for _, r := range d.Requests() {
+			ops = append(ops, r.Operation)
+		}
+	}
+	return ops
+}
+
+func TestEveryOperationIsRecordedByName(t *testing.T) {
+	d := devsessionstest.SampleData(2)
+	for _, db := range doubles {
+		t.Run(db.name, func(t *testing.T) {
+			c, sc := db.make(t, d, 0)
+			var want []string
+			for _, o := range operations {
+				_, err := o.list(t.Context(), c, nil, nil)
+				require.NoError(t, err)
+				want = append(want, o.op)
+			}
+			_, err := c.GetUserDetails(t.Context(), &codecatalyst.GetUserDetailsInput{UserName: aws.String("user-0000")})
+			require.NoError(t, err)
+			want = append(want, devsessionstest.OpGetUserDetails)
+			assert.Equal(t, want, recorded(sc))
+		})
+	}
+}
+
+func TestClientRecordsCopiesOfTheNewOperationsInputs(t *testing.T) {
+	c := devsessionstest.NewDataClient(devsessionstest.SampleData(2))
+	start, end, name := logStart, logEnd, "createDevEnvironment"
+	_, err := c.ListEventLogs(t.Context(), &codecatalyst.ListEventLogsInput{SpaceName: demoSpace, StartTime: &start, EndTime: &end, EventName: &name})
+	require.NoError(t, err)
+	filters := []types.ProjectListFilter{{Key: types.FilterKeyName, Values: []string{"project-0001"}}}
+	_, err = c.ListProjects(t.Context(), &codecatalyst.ListProjectsInput{SpaceName: demoSpace, Filters: filters})
+	require.NoError(t, err)
+	wf := devsessionstest.DemoWorkflow
+	_, err = c.ListWorkflowRuns(t.Context(), &codecatalyst.ListWorkflowRunsInput{SpaceName: demoSpace, ProjectName: demoProject, WorkflowId: &wf})
+	require.NoError(t, err)
+	id := "user-0001"
+	_, err = c.GetUserDetails(t.Context(), &codecatalyst.GetUserDetailsInput{Id: &id})
+	require.NoError(t, err)
+
+	start, end, name, wf, id = time.Time{}, time.Time{}, "changed", "changed", "changed"
+	filters[0].Values[0] = "changed"
+	r := c.Requests()
+	require.Len(t, r, 4)
+	assert.Equal(t, logStart, *r[0].StartTime)
+	assert.Equal(t, logEnd, *r[0].EndTime)
+	assert.Equal(t, "createDevEnvironment", *r[0].EventName)
+	assert.Equal(t, devsessionstest.DemoSpace, r[0].SpaceName)
+	assert.Equal(t, []string{"project-0001"}, r[1].ProjectFilters[0].Values)
+	assert.Equal(t, devsessionstest.DemoWorkflow, *r[2].WorkflowID)
+	assert.Equal(t, devsessionstest.DemoProject, r[2].ProjectName)
+	assert.Equal(t, "user-0001", *r[3].UserID)
+	assert.Nil(t, r[3].UserName)
+}
