@@ -24,7 +24,10 @@ import (
 // ListSpaces lists Spaces only.
 //
 // The doubles copy a Data when they are made; changing it afterwards
-// changes nothing they serve.
+// changes nothing they serve. A double keeps each filtered selection it has
+// served (the dev environments of a project, the event logs of a window, and
+// so on: a copy of the items selected) for as long as it lives, so that
+// paging through it costs a page per call.
 type Data struct {
 	// Spaces are listed by ListSpaces.
 	Spaces []types.SpaceSummary
