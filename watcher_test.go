@@ -633,3 +633,35 @@ func TestSessionEventKindString(t *testing.T) {
 	assert.Equal(t, "SessionEventKind(0)", devsessions.SessionEventKind(0).String())
 	assert.Equal(t, "SessionEventKind(7)", fmt.Sprint(devsessions.SessionEventKind(7)))
 }
+
+// Through the real SDK client over HTTPS: a watcher's first poll announces
+// the demo space, one space listing; a restarted service (a new client, a
+// new watcher from the checkpoint) announces only what changed meanwhile.
+func TestSessionWatcherWithTheRealClient(t *testing.T) {
+	envs, sessions := devsessionstest.DemoSpaceData(3)
+	serve := func(envs []types.DevEnvironmentSummary, sessions []types.DevEnvironmentSessionSummary) *devsessionstest.Server {
+		srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Token: secret, DevEnvironments: envs, Sessions: sessions})
+		require.NoError(t, err)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	srv := serve(envs, sessions)
+	w := devsessions.NewSessionWatcher(srv.Client(), watchedSpace())
+	polls, _ := watchPolls(t, w, 1, nil)
+	assert.Equal(t, startedLines(demoSessionIDs(3)...), polls[0].lines)
+	assert.Len(t, srv.Requests(), 1+7, "one page of dev environments, one page of sessions per RUNNING one")
+
+	i := demoEnv(t, envs, "docs")
+	changed := append(withoutSessionsOf(sessions, aws.ToString(envs[i].Id)), types.DevEnvironmentSessionSummary{
+		SpaceName: aws.String(devsessionstest.DemoSpace), ProjectName: aws.String(devsessionstest.DemoProject),
+		DevEnvironmentId: aws.String(devsessionstest.DemoDevEnvironment), Id: aws.String("sess-new"),
+		StartedTime: aws.Time(time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)),
+	})
+	later := serve(slices.Delete(slices.Clone(envs), i, i+1), changed)
+	restarted := devsessions.NewSessionWatcher(later.Client(), watchedSpace(), func(o *devsessions.SessionWatcherOptions) {
+		o.Checkpoint = w.Checkpoint()
+	})
+	polls, _ = watchPolls(t, restarted, 1, nil)
+	assert.Equal(t, append(startedLines("sess-new"), endedLines("sess-docs-00", "sess-docs-01")...), polls[0].lines)
+	assert.Equal(t, aws.Time(time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)), polls[0].events[0].Session.Session.StartedTime)
+}
