@@ -2,7 +2,9 @@ package devsessions_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -74,5 +76,52 @@ func tokens(reqs []devsessionstest.Request) []string {
 	for i, r := range reqs {
 		out[i] = aws.ToString(r.NextToken)
 	}
+	return out
+}
+
+// assertReportsAgain checks that p, whose permanent error (matching want)
+// has been reported, reports it again from every call: NextPage, Collect,
+// Items and Pages each return or yield it once, with nothing else.
+func assertReportsAgain(t *testing.T, p anyPager, want error) {
+	t.Helper()
+	ctx := t.Context()
+	_, err := p.NextPage(ctx)
+	require.ErrorIs(t, err, want, "NextPage")
+	items, err := p.Collect(ctx)
+	require.ErrorIs(t, err, want, "Collect")
+	require.Empty(t, items, "Collect")
+	var yielded []error
+	for id, err := range p.Items(ctx) {
+		require.Empty(t, id, "Items")
+		yielded = append(yielded, err)
+	}
+	require.Len(t, yielded, 1, "Items yields the error once")
+	require.ErrorIs(t, yielded[0], want, "Items")
+	yielded = nil
+	for pg, err := range p.Pages(ctx) {
+		require.Nil(t, pg, "Pages")
+		yielded = append(yielded, err)
+	}
+	require.Len(t, yielded, 1, "Pages yields the error once")
+	require.ErrorIs(t, yielded[0], want, "Pages")
+	require.False(t, p.HasMorePages())
+}
+
+// nonCanonical returns s, padded base64 whose last character carries unused
+// bits, with one of those bits set: the same bytes to a decoder that ignores
+// them (Python's, and so botocore's), another string to a strict one.
+func nonCanonical(t *testing.T, s string) string {
+	t.Helper()
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	i := len(strings.TrimRight(s, "=")) - 1
+	require.Less(t, i, len(s)-1, "s must be padded")
+	out := s[:i] + string(alphabet[strings.IndexByte(alphabet, s[i])+1]) + s[i+1:]
+	want, err := base64.StdEncoding.DecodeString(s)
+	require.NoError(t, err)
+	got, err := base64.StdEncoding.DecodeString(out)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	_, err = base64.StdEncoding.Strict().DecodeString(out)
+	require.Error(t, err, "not canonical")
 	return out
 }

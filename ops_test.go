@@ -68,6 +68,7 @@ type invalidInput struct {
 type operation struct {
 	name        string
 	maxPageSize int32
+	maxToken    int // the model's bound on nextToken, in characters
 	idPrefix    string
 	// newFake returns a fake serving n items with ids span(0, n).
 	newFake func(n int) *devsessionstest.Client
@@ -155,7 +156,7 @@ func wrapEnvs(p *devsessions.ListDevEnvironmentsPaginator) anyPager {
 }
 
 var sessionsOp = operation{
-	name: "ListDevEnvironmentSessions", maxPageSize: 200, idPrefix: "sess-",
+	name: "ListDevEnvironmentSessions", maxPageSize: 200, maxToken: 10000, idPrefix: "sess-",
 	newFake: func(n int) *devsessionstest.Client { return devsessionstest.NewClient(devsessionstest.Sessions(n)) },
 	newPager: func(client any, a args, o popts) anyPager {
 		c, _ := client.(devsessions.ListDevEnvironmentSessionsAPIClient)
@@ -185,7 +186,7 @@ func sessionsWith(f func(*codecatalyst.ListDevEnvironmentSessionsInput)) func(cl
 }
 
 var envsOp = operation{
-	name: "ListDevEnvironments", maxPageSize: 50, idPrefix: "env-",
+	name: "ListDevEnvironments", maxPageSize: 50, maxToken: 10000, idPrefix: "env-",
 	newFake: func(n int) *devsessionstest.Client { return devsessionstest.NewSpaceClient(devEnvironments(n), nil) },
 	newPager: func(client any, a args, o popts) anyPager {
 		c, _ := client.(devsessions.ListDevEnvironmentsAPIClient)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -237,6 +238,7 @@ func TestStartingToken(t *testing.T) {
 				{name: "white space around a token is ignored", token: " " + b64(`{"nextToken": "tok-20"}`) + "\n", wantFirst: "tok-20", wantItems: span(20, 26)},
 				{name: "a skip longer than the page size still resumes at the item", token: b64(`{"nextToken": "tok-10", "boto_truncate_amount": 5}`), pageSize: 2, wantFirst: "tok-10", wantItems: span(15, 26)},
 				{name: "a skip past the end of a short page carries over", token: b64(`{"nextToken": "tok-20", "boto_truncate_amount": 9}`), pageSize: 2, wantFirst: "tok-20", wantItems: []string{}},
+				{name: "non-canonical base64 (non-zero trailing bits) reads as botocore reads it", token: nonCanonical(t, b64(`{"nextToken": "tok-20"}`)), wantFirst: "tok-20", wantItems: span(20, 26)},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
@@ -258,6 +260,16 @@ func TestStartingToken(t *testing.T) {
 				_, err := p.NextPage(t.Context())
 				require.NoError(t, err)
 				assert.Equal(t, []string{"tok-20"}, tokens(fake.Requests()))
+			})
+			t.Run("base64 of a JSON value that is no object (null) is a raw token, as in botocore", func(t *testing.T) {
+				for _, tok := range []string{b64("null"), b64(`"tok-20"`), b64("[]")} {
+					fake := op.newFake(26)
+					p := op.pager(fake, po(0, 0, tok))
+					_, err := p.NextPage(t.Context())
+					var ve *types.ValidationException
+					require.ErrorAs(t, err, &ve, "the service decides")
+					assert.Equal(t, []string{tok}, tokens(fake.Requests()))
+				}
 			})
 			t.Run("a legacy token with a non-numeric amount is sent raw", func(t *testing.T) {
 				fake := op.newFake(26)
@@ -291,6 +303,9 @@ func TestInvalidStartingToken(t *testing.T) {
 		"a SpaceSessions token":          "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
 	}
 	for _, op := range operations {
+		cases := maps.Clone(cases)
+		cases["service token one character over the model's bound"] = strings.Repeat("x", op.maxToken+1)
+		cases["JSON service token one character over the model's bound"] = b64(`{"nextToken": "` + strings.Repeat("x", op.maxToken+1) + `"}`)
 		for name, tok := range cases {
 			t.Run(op.name+"/"+name, func(t *testing.T) {
 				fake := op.newFake(5)
@@ -325,6 +340,10 @@ func TestInvalidParameters(t *testing.T) {
 				{name: "params.MaxResults over the maximum with PageSize set", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(over)}, po(0, 5, "")) }},
 				{name: "negative MaxItems", mention: "MaxItems", newPager: func(c any) anyPager { return op.pager(c, po(-1, 0, "")) }},
 				{name: "empty params.NextToken", mention: "NextToken", newPager: func(c any) anyPager { return op.newPager(c, args{NextToken: aws.String("")}, popts{}) }},
+				{name: "params.NextToken one character over the model's bound", mention: "NextToken", newPager: func(c any) anyPager {
+					return op.newPager(c, args{NextToken: aws.String(strings.Repeat("t", op.maxToken+1))}, popts{})
+				}},
+				{name: "typed nil client", mention: "client", newPager: func(any) anyPager { return op.pager((*codecatalyst.Client)(nil), popts{}) }},
 				{name: "negative Prefetch", mention: "Prefetch", newPager: func(c any) anyPager { return op.pager(c, popts{Prefetch: -1}) }},
 				{name: "Prefetch over 100", mention: "Prefetch", newPager: func(c any) anyPager { return op.pager(c, popts{Prefetch: 101}) }},
 			}
@@ -338,10 +357,8 @@ func TestInvalidParameters(t *testing.T) {
 						assert.Contains(t, err.Error(), tc.mention)
 					}
 					assert.False(t, p.HasMorePages())
+					assertReportsAgain(t, p, devsessions.ErrInvalidParameter)
 					assert.Equal(t, calls, fake.Calls(), "nothing is sent")
-					for _, err := range p.Items(t.Context()) {
-						assert.Fail(t, "Items yields nothing once the error was reported", err)
-					}
 				})
 			}
 			t.Run("the model's bounds are accepted", func(t *testing.T) {
@@ -475,8 +492,7 @@ func TestDuplicateTokens(t *testing.T) {
 					assert.Equal(t, tc.wantPages, pages)
 					if tc.wantErr {
 						require.ErrorIs(t, err, devsessions.ErrDuplicateToken)
-						_, again := p.NextPage(t.Context())
-						assert.ErrorIs(t, again, devsessions.ErrDuplicateToken)
+						assertReportsAgain(t, p, devsessions.ErrDuplicateToken)
 					} else {
 						require.NoError(t, err)
 					}
@@ -519,6 +535,29 @@ func TestDuplicateTokens(t *testing.T) {
 				require.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
 				assert.Equal(t, span(0, 4), got, "every item before the error is delivered once")
 				assert.Equal(t, 2, fake.Calls())
+				assertReportsAgain(t, p, devsessions.ErrDuplicateToken)
+				assert.Equal(t, 2, fake.Calls(), "reporting it again sends nothing")
+
+			})
+			t.Run("resuming after a repeat delivers the cycle's items again before the same error", func(t *testing.T) {
+				// tok-2 -> tok-4 -> tok-2: the run delivers 0..5 and stops on
+				// the repeat; its ResumeToken stays on tok-4's page, past 4
+				// and 5, so a resumed run asks for that page again, follows
+				// the service back to tok-2 and delivers 2 and 3 again.
+				fake := op.newFake(10)
+				for call := 3; call <= 50; call++ {
+					fake.Script(call, devsessionstest.Fault{NextToken: aws.String("tok-2")})
+				}
+				p := op.pager(fake, po(0, 2, ""))
+				got, errs := drainIDs(t.Context(), p)
+				assert.Equal(t, span(0, 6), got)
+				require.Len(t, errs, 1)
+				require.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
+				resumed := op.pager(fake, po(0, 2, p.ResumeToken()))
+				again, errs := drainIDs(t.Context(), resumed)
+				assert.Equal(t, span(2, 4), again)
+				require.Len(t, errs, 1)
+				require.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
 			})
 		})
 	}

@@ -92,8 +92,10 @@ func appendPyString(b []byte, s string) []byte {
 
 // Decode parses a StartingToken with botocore's precedence: a base64 JSON
 // object first, then the legacy "<token>___<n>" form, then a raw service
-// token. Surrounding white space is ignored. An error says which rule the
-// token broke.
+// token. Surrounding white space is ignored. Base64 that decodes to
+// something other than a JSON object (null, a string, an array) is not a
+// position: as in botocore, it falls through to the other forms (and is
+// then a raw service token). An error says which rule the token broke.
 func Decode(s string) (Position, error) {
 	if len(s) > MaxStartingToken {
 		return Position{}, fmt.Errorf("%d bytes, more than the %d allowed", len(s), MaxStartingToken)
@@ -102,7 +104,10 @@ func Decode(s string) (Position, error) {
 	if s == "" {
 		return Position{}, errors.New("empty")
 	}
-	raw, err := base64.StdEncoding.Strict().DecodeString(s)
+	// Not Strict: like Python's b64decode (botocore's decoder), it ignores
+	// non-zero bits after the last character, so that a token botocore
+	// reads as a position is read as the same position here.
+	raw, err := base64.StdEncoding.DecodeString(s)
 	if err == nil {
 		if obj, ok := decodeObject(raw); ok {
 			return fromObject(obj)
