@@ -19,7 +19,7 @@ import (
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("paginatorgen: ")
-	for name, tmpl := range map[string]*template.Template{"client.go": clientTmpl, "operations.go": operationsTmpl} {
+	for name, tmpl := range templates {
 		src, err := render(tmpl)
 		if err != nil {
 			log.Fatalf("%s: %v", name, err)
@@ -29,6 +29,9 @@ func main() {
 		}
 	}
 }
+
+// templates are the files written, by name.
+var templates = map[string]*template.Template{"client.go": clientTmpl, "operations.go": operationsTmpl}
 
 // render executes tmpl over the table and formats the result.
 func render(tmpl *template.Template) ([]byte, error) {
