@@ -264,8 +264,7 @@ func (p *Pager[Out, Item]) Pages(ctx context.Context, optFns ...func(*codecataly
 }
 
 // Items iterates over the remaining items; an item counts as delivered
-// when it is yielded. Each item is one step, so a loop body that moves the
-// paginator (a NextPage, say) leaves the next item exact.
+// when it is yielded.
 func (p *Pager[Out, Item]) Items(ctx context.Context, optFns ...func(*codecatalyst.Options)) iter.Seq2[Item, error] {
 	return func(yield func(Item, error) bool) {
 		var zero Item
@@ -286,10 +285,16 @@ func (p *Pager[Out, Item]) Items(ctx context.Context, optFns ...func(*codecataly
 				p.deliver(&p.pos, 0)
 				continue
 			}
-			item := p.pos.rest[0]
-			p.deliver(&p.pos, 1) // past the item before it is yielded: a break leaves it exact
-			if !yield(item, nil) {
-				return
+			// The position moves past each item before it is yielded, so a
+			// break leaves it exact; the loop reads the position afresh
+			// for each item, so a loop body that moves the paginator (a
+			// NextPage, say) leaves the next item exact too.
+			for len(p.pos.rest) > 0 {
+				item := p.pos.rest[0]
+				p.deliver(&p.pos, 1)
+				if !yield(item, nil) {
+					return
+				}
 			}
 		}
 	}
