@@ -46,7 +46,7 @@ print(json.dumps(out))
 
 type modelOperation struct {
 	operation
-	Method     string
+	Method      string
 	MinResults  int32
 	Paging      []string
 	ItemMembers []string
