@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 )
 
@@ -16,87 +15,84 @@ import (
 // maxResults, and the fakes' default.
 const DefaultPageSize = 25
 
-// The operations a [Request] or [ServerRequest] names.
-const (
-	OpListDevEnvironments        = "ListDevEnvironments"
-	OpListDevEnvironmentSessions = "ListDevEnvironmentSessions"
-)
-
-// Client is an in-memory fake of CodeCatalyst's ListDevEnvironmentSessions
-// and ListDevEnvironments: it serves fixed lists in order and records every
-// request. Its tokens look like "tok-25" (the offset of the page's first
-// item) so that tests can read them; code under test must treat them as
-// opaque.
+// Client is an in-memory fake of the CodeCatalyst client for the ten
+// paginated operations (see [ListOperations]) and GetUserDetails: it serves
+// fixed lists in order and records every request. Its tokens look like
+// "tok-25" (the offset of the page's first item) in every listing, so that
+// tests can read and write them; code under test must treat them as opaque.
+// Unlike a [Server]'s, they are not bound to one listing.
 //
-// A Client made by [NewClient] serves its whole list of sessions to any
-// space, project and dev environment name, and lists the dev environments
-// the sessions name. A Client made by [NewSpaceClient] models a space: it
-// lists its dev environments and serves each one's own sessions.
+// A Client made by [NewDataClient] serves a [Data], every operation in the
+// scope the request names. A Client made by [NewClient] serves its whole
+// list of sessions to any space, project and dev environment name, and
+// lists the dev environments the sessions name. A Client made by
+// [NewSpaceClient] models a space: it lists its dev environments and serves
+// each one's own sessions. Those two serve no spaces, access tokens or
+// users, and know only the spaces and projects their dev environments and
+// sessions name.
 //
-// Like the service it answers a maxResults out of range (1..200 for
-// sessions, 1..50 for dev environments), an empty or unknown nextToken and
-// an empty name with a *types.ValidationException. Faults set with
-// [Client.Script], [Client.ScriptListDevEnvironments] and
-// [Client.ScriptDevEnvironment] change what one call returns.
+// Like the service it answers a missing or empty required member, a
+// maxResults out of the model's range ([MaxResults]), an empty or unknown
+// nextToken, a ListEventLogs window whose start is not before its end and
+// an unsupported filter with a *types.ValidationException, and a scope it
+// does not know with a *types.ResourceNotFoundException. Faults set with
+// [Client.Script], [Client.ScriptOperation] and [Client.ScriptDevEnvironment]
+// change what one call returns.
 //
 // A Client is safe for concurrent use. Set the exported fields before the
 // first call.
 type Client struct {
 	// PageSize is the number of items on a page when a request has no
-	// maxResults. 0 means DefaultPageSize.
+	// maxResults (and always for ListSpaces). 0 means DefaultPageSize.
 	PageSize int32
 
-	// Latency is how long every call of either operation takes; a cancelled
+	// Latency is how long every call of any operation takes; a cancelled
 	// context ends the wait with the context's error (and a call made with a
 	// context already done answers its error at once, as the SDK does). The
 	// call counts as in flight while it waits. 0 means no delay.
 	Latency time.Duration
 
-	mu       sync.Mutex
+	st       *store
 	sessions []types.DevEnvironmentSessionSummary
 	envs     []types.DevEnvironmentSummary
-	// byEnv, in a space client, holds each known dev environment's
+	// byEnv, in a space or data client, holds each known dev environment's
 	// sessions (nil for one without any); nil in a NewClient client.
 	byEnv map[string][]types.DevEnvironmentSessionSummary
+	// bySpace tells that ListDevEnvironments lists the named space's dev
+	// environments only (a data client).
+	bySpace bool
 
-	faults    map[int]Fault
-	envFaults map[int]Fault
-	idFaults  map[string]map[int]Fault
-	envCalls  int
-	idCalls   map[string]int
+	mu        sync.Mutex
+	faults    script
 	requests  []Request
 	served    int
 	inFlight  int
 	maxFlight int
 }
 
-// Fault changes what one call returns. The zero Fault changes nothing.
-type Fault struct {
-	// Err, when non-nil, is returned instead of a page.
-	Err error
-	// Empty returns a page with no items whose nextToken continues at the
-	// same item (with a token spelled differently, as a real service would).
-	Empty bool
-	// NextToken, when non-nil, replaces the page's nextToken: point it at
-	// an earlier page's token to make the service repeat or cycle.
-	NextToken *string
-	// Extra adds this many items beyond maxResults to the page (a service
-	// that returns more than asked); the nextToken follows them.
-	Extra int
-}
-
-// Request is what one call asked for. Pointers are copies.
+// Request is what one call asked for. Pointers and slices are copies.
 type Request struct {
-	// Operation is OpListDevEnvironmentSessions or OpListDevEnvironments.
+	// Operation is the operation called, one of the Op constants.
 	Operation string
-	// SpaceName, ProjectName and DevEnvironmentID are the input's names,
-	// "" when nil. A ListDevEnvironments request has no DevEnvironmentID.
-	SpaceName, ProjectName, DevEnvironmentID string
-	MaxResults                               *int32
-	NextToken                                *string
+	// SpaceName, ProjectName, DevEnvironmentID and SourceRepositoryName are
+	// the input's names (ListDevEnvironments' optional projectName
+	// included), "" when nil or when the operation has no such member.
+	SpaceName, ProjectName, DevEnvironmentID, SourceRepositoryName string
+	MaxResults                                                     *int32
+	NextToken                                                      *string
 	// Filters are a ListDevEnvironments request's filters, copied deeply;
 	// nil when the request had none.
 	Filters []types.Filter
+	// ProjectFilters are a ListProjects request's filters, copied deeply;
+	// nil when the request had none.
+	ProjectFilters []types.ProjectListFilter
+	// WorkflowID is a ListWorkflowRuns request's workflowId.
+	WorkflowID *string
+	// StartTime, EndTime and EventName are a ListEventLogs request's.
+	StartTime, EndTime *time.Time
+	EventName          *string
+	// UserID and UserName are a GetUserDetails request's id and userName.
+	UserID, UserName *string
 }
 
 // NewClient returns a Client serving sessions (the slice is copied) to any
@@ -105,7 +101,7 @@ type Request struct {
 // required fields filled (see [NewSpaceClient]).
 func NewClient(sessions []types.DevEnvironmentSessionSummary) *Client {
 	s := append([]types.DevEnvironmentSessionSummary(nil), sessions...)
-	return &Client{sessions: s, envs: completeSpace(nil, s)}
+	return &Client{sessions: s, envs: completeSpace(nil, s), st: newStore(Data{Sessions: s})}
 }
 
 // NewSpaceClient returns a Client that models a space (both slices are
@@ -126,16 +122,40 @@ func NewSpaceClient(envs []types.DevEnvironmentSummary, sessions []types.DevEnvi
 	c := &Client{
 		sessions: append([]types.DevEnvironmentSessionSummary(nil), sessions...),
 		envs:     completeSpace(envs, sessions),
-		byEnv:    make(map[string][]types.DevEnvironmentSessionSummary),
+		st:       newStore(Data{DevEnvironments: envs, Sessions: sessions}),
 	}
-	for _, e := range c.envs {
-		c.byEnv[deref(e.Id)] = nil
-	}
-	for _, s := range c.sessions {
-		id := deref(s.DevEnvironmentId)
-		c.byEnv[id] = append(c.byEnv[id], s)
-	}
+	c.byEnv = sessionsByEnv(c.envs, c.sessions)
 	return c
+}
+
+// NewDataClient returns a Client serving d (copied; see [Data]) with the
+// service's scoping: ListDevEnvironments lists the dev environments of the
+// named space (a dev environment without a SpaceName belongs to every
+// space), completed as [NewSpaceClient] completes them, and answers an
+// unknown space or project with a *types.ResourceNotFoundException;
+// ListDevEnvironmentSessions serves each dev environment's own sessions, as
+// NewSpaceClient's does.
+func NewDataClient(d Data) *Client {
+	c := &Client{
+		sessions: append([]types.DevEnvironmentSessionSummary(nil), d.Sessions...),
+		envs:     completeSpace(d.DevEnvironments, d.Sessions),
+		st:       newStore(d),
+		bySpace:  true,
+	}
+	c.byEnv = sessionsByEnv(c.envs, c.sessions)
+	return c
+}
+
+func sessionsByEnv(envs []types.DevEnvironmentSummary, sessions []types.DevEnvironmentSessionSummary) map[string][]types.DevEnvironmentSessionSummary {
+	by := make(map[string][]types.DevEnvironmentSessionSummary)
+	for _, e := range envs {
+		by[deref(e.Id)] = nil
+	}
+	for _, s := range sessions {
+		id := deref(s.DevEnvironmentId)
+		by[id] = append(by[id], s)
+	}
+	return by
 }
 
 // completeSpace returns a copy of envs followed by the dev environments
@@ -184,27 +204,32 @@ func implicitEnv(id, space, project string, updated time.Time) types.DevEnvironm
 }
 
 // Script makes call number call (1 for the first, counting the calls of
-// both operations in arrival order) return as f says. A fault set for the
-// same call with [Client.ScriptListDevEnvironments] or
-// [Client.ScriptDevEnvironment] takes precedence.
+// every operation in arrival order) return as f says. A fault set for the
+// same call with [Client.ScriptOperation] or [Client.ScriptDevEnvironment]
+// takes precedence.
 func (c *Client) Script(call int, f Fault) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.faults == nil {
-		c.faults = make(map[int]Fault)
-	}
-	c.faults[call] = f
+	c.faults.set(call, f)
+}
+
+// ScriptOperation makes the call-th call of op (1 for the first; op is one
+// of the Op constants) return as f says, whatever calls of other operations
+// run concurrently. A fault set for the same call with
+// [Client.ScriptDevEnvironment] takes precedence.
+func (c *Client) ScriptOperation(op string, call int, f Fault) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.faults.setOp(op, call, f)
 }
 
 // ScriptListDevEnvironments makes the call-th ListDevEnvironments call (1
 // for the first) return as f says.
+// It is ScriptOperation(OpListDevEnvironments, call, f), the name kept
+// from before every operation could be scripted; new code should call
+// ScriptOperation.
 func (c *Client) ScriptListDevEnvironments(call int, f Fault) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.envFaults == nil {
-		c.envFaults = make(map[int]Fault)
-	}
-	c.envFaults[call] = f
+	c.ScriptOperation(OpListDevEnvironments, call, f)
 }
 
 // ScriptDevEnvironment makes the call-th ListDevEnvironmentSessions call (1
@@ -213,13 +238,7 @@ func (c *Client) ScriptListDevEnvironments(call int, f Fault) {
 func (c *Client) ScriptDevEnvironment(id string, call int, f Fault) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.idFaults == nil {
-		c.idFaults = make(map[string]map[int]Fault)
-	}
-	if c.idFaults[id] == nil {
-		c.idFaults[id] = make(map[int]Fault)
-	}
-	c.idFaults[id][call] = f
+	c.faults.setEnv(id, call, f)
 }
 
 // Requests returns a copy of the requests received so far, in order,
@@ -230,16 +249,16 @@ func (c *Client) Requests() []Request {
 	return append([]Request(nil), c.requests...)
 }
 
-// Calls returns how many calls the client has received, of both
-// operations, counting a call when its Latency has passed.
+// Calls returns how many calls the client has received, of every
+// operation, counting a call when its Latency has passed.
 func (c *Client) Calls() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.requests)
 }
 
-// ItemsServed returns how many items (sessions and dev environments) the
-// client has put on pages so far.
+// ItemsServed returns how many items (of every operation) the client has
+// put on pages so far.
 func (c *Client) ItemsServed() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -262,9 +281,11 @@ func (c *Client) MaxInFlight() int {
 	return c.maxFlight
 }
 
-// enter counts a call in flight and waits out Latency; the returned func
-// ends the call.
-func (c *Client) enter(ctx context.Context) (func(), error) {
+// begin counts a call in flight, waits out Latency, records req and applies
+// its fault's Latency and answering part. It returns the fault, the call's
+// number (1 for the first) and the func that ends the call, to be called
+// whatever err is.
+func (c *Client) begin(ctx context.Context, req Request) (Fault, int, func(), error) {
 	c.mu.Lock()
 	c.inFlight++
 	c.maxFlight = max(c.maxFlight, c.inFlight)
@@ -275,122 +296,60 @@ func (c *Client) enter(ctx context.Context) (func(), error) {
 		c.mu.Unlock()
 	}
 	if err := ctx.Err(); err != nil { // as the SDK, which sends nothing on a done context
-		return leave, err
+		return Fault{}, 0, leave, err
 	}
-	if c.Latency > 0 {
-		t := time.NewTimer(c.Latency)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return leave, ctx.Err()
-		case <-t.C:
-		}
+	if err := sleep(ctx, c.Latency); err != nil {
+		return Fault{}, 0, leave, err
 	}
-	return leave, nil
+	c.mu.Lock()
+	c.requests = append(c.requests, req)
+	n := len(c.requests)
+	f := c.faults.next(req.Operation, req.DevEnvironmentID)
+	c.mu.Unlock()
+	if err := sleep(ctx, f.Latency); err != nil {
+		return f, n, leave, err
+	}
+	return f, n, leave, f.clientError()
 }
 
-// ListDevEnvironmentSessions implements devsessions.ListDevEnvironmentSessionsAPIClient.
-func (c *Client) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
-	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
-	leave, err := c.enter(ctx)
+// serve answers one listing call: it begins the call, applies check (the
+// operation's required members), the operation's paging bounds and sel
+// (the items in the request's scope), and cuts the page req asks for.
+func serve[T any](c *Client, ctx context.Context, req Request, check func() error, sel func() ([]T, error)) ([]T, *string, error) {
+	f, n, leave, err := c.begin(ctx, req)
 	defer leave()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if err := check(); err != nil {
+		return nil, nil, err
+	}
+	if msg := checkPaging(req.Operation, req.MaxResults, req.NextToken); msg != "" {
+		return nil, nil, invalid("%s", msg)
+	}
+	all, err := sel()
+	if err != nil {
+		return nil, nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	req := Request{
-		Operation: OpListDevEnvironmentSessions,
-		SpaceName: deref(in.SpaceName), ProjectName: deref(in.ProjectName), DevEnvironmentID: deref(in.DevEnvironmentId),
-		MaxResults: copyPtr(in.MaxResults), NextToken: copyPtr(in.NextToken),
-	}
-	c.requests = append(c.requests, req)
-	f := c.faults[len(c.requests)]
-	if c.idCalls == nil {
-		c.idCalls = make(map[string]int)
-	}
-	c.idCalls[req.DevEnvironmentID]++
-	if sf, ok := c.idFaults[req.DevEnvironmentID][c.idCalls[req.DevEnvironmentID]]; ok {
-		f = sf
-	}
-	if f.Err != nil {
-		return nil, f.Err
-	}
-	if req.SpaceName == "" || req.ProjectName == "" || req.DevEnvironmentID == "" {
-		return nil, validation("spaceName, projectName and devEnvironmentId are required")
-	}
-	if req.MaxResults != nil && (*req.MaxResults < 1 || *req.MaxResults > 200) {
-		return nil, validation(fmt.Sprintf("maxResults must be between 1 and 200, got %d", *req.MaxResults))
-	}
-	sessions := c.sessions
-	if c.byEnv != nil {
-		var ok bool
-		if sessions, ok = c.byEnv[req.DevEnvironmentID]; !ok {
-			msg := "dev environment " + req.DevEnvironmentID + " not found"
-			return nil, &types.ResourceNotFoundException{Message: &msg}
-		}
-	}
-	items, next, err := cutPage(c, req, f, sessions)
-	if err != nil {
-		return nil, err
-	}
-	return &codecatalyst.ListDevEnvironmentSessionsOutput{Items: items, NextToken: next}, nil
+	return cutPage(c, req, n, f, all)
 }
 
-// ListDevEnvironments lists the client's dev environments as
-// codecatalyst.Client.ListDevEnvironments does (see [NewSpaceClient]). It
-// answers an empty space name, an empty (non-nil) project name, a
-// maxResults outside 1..50, a bad nextToken and any filter with a
-// *types.ValidationException.
-func (c *Client) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
-	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
-	leave, err := c.enter(ctx)
-	defer leave()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	req := Request{
-		Operation: OpListDevEnvironments, SpaceName: deref(in.SpaceName), ProjectName: deref(in.ProjectName),
-		MaxResults: copyPtr(in.MaxResults), NextToken: copyPtr(in.NextToken), Filters: copyFilters(in.Filters),
-	}
-	c.requests = append(c.requests, req)
-	c.envCalls++
-	f := c.faults[len(c.requests)]
-	if sf, ok := c.envFaults[c.envCalls]; ok {
-		f = sf
-	}
-	switch {
-	case f.Err != nil:
-		return nil, f.Err
-	case req.SpaceName == "":
-		return nil, validation("spaceName is required")
-	case in.ProjectName != nil && req.ProjectName == "":
-		return nil, validation("projectName must not be empty")
-	case len(in.Filters) > 0:
-		return nil, validation(fmt.Sprintf("filter key %s is not supported by this endpoint", deref(in.Filters[0].Key)))
-	case req.MaxResults != nil && (*req.MaxResults < 1 || *req.MaxResults > 50):
-		return nil, validation(fmt.Sprintf("maxResults must be between 1 and 50, got %d", *req.MaxResults))
-	}
-	envs := c.envs
-	if in.ProjectName != nil {
-		envs = nil
-		for _, e := range c.envs {
-			if deref(e.ProjectName) == req.ProjectName {
-				envs = append(envs, e)
-			}
+// required answers the first of names whose value is empty with the
+// service's ValidationException.
+func required(fields ...string) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i+1] == "" {
+			return invalid("%s is required.", fields[i])
 		}
 	}
-	items, next, err := cutPage(c, req, f, envs)
-	if err != nil {
-		return nil, err
-	}
-	return &codecatalyst.ListDevEnvironmentsOutput{Items: items, NextToken: next}, nil
+	return nil
 }
 
-// cutPage cuts the page req asks for out of all, applying f. c.mu is held.
-func cutPage[T any](c *Client, req Request, f Fault, all []T) ([]T, *string, error) {
+// cutPage cuts the page req (call number n) asks for out of all, applying
+// f. c.mu is held.
+func cutPage[T any](c *Client, req Request, n int, f Fault, all []T) ([]T, *string, error) {
 	size := int(c.PageSize)
 	if size == 0 {
 		size = DefaultPageSize
@@ -402,13 +361,13 @@ func cutPage[T any](c *Client, req Request, f Fault, all []T) ([]T, *string, err
 	if req.NextToken != nil {
 		var ok bool
 		if start, ok = parseToken(*req.NextToken, len(all)); !ok {
-			return nil, nil, validation("invalid nextToken")
+			return nil, nil, invalid("invalid nextToken")
 		}
 	}
 	items := []T{}
 	var next *string
 	if f.Empty {
-		t := fmt.Sprintf("tok-%d~%d", start, len(c.requests))
+		t := fmt.Sprintf("tok-%d~%d", start, n)
 		next = &t
 	} else {
 		end := min(start+size+f.Extra, len(all))
@@ -418,6 +377,9 @@ func cutPage[T any](c *Client, req Request, f Fault, all []T) ([]T, *string, err
 			t := "tok-" + strconv.Itoa(end)
 			next = &t
 		}
+	}
+	if f.RepeatToken {
+		next = copyPtr(req.NextToken)
 	}
 	if f.NextToken != nil {
 		next = copyPtr(f.NextToken)
@@ -447,6 +409,21 @@ func copyFilters(fs []types.Filter) []types.Filter {
 	out := make([]types.Filter, len(fs))
 	for i, f := range fs {
 		out[i] = types.Filter{Key: copyPtr(f.Key), ComparisonOperator: copyPtr(f.ComparisonOperator)}
+		if f.Values != nil {
+			out[i].Values = append([]string{}, f.Values...)
+		}
+	}
+	return out
+}
+
+// copyProjectFilters returns a deep copy of fs, nil for nil.
+func copyProjectFilters(fs []types.ProjectListFilter) []types.ProjectListFilter {
+	if fs == nil {
+		return nil
+	}
+	out := make([]types.ProjectListFilter, len(fs))
+	for i, f := range fs {
+		out[i] = types.ProjectListFilter{Key: f.Key, ComparisonOperator: f.ComparisonOperator}
 		if f.Values != nil {
 			out[i].Values = append([]string{}, f.Values...)
 		}

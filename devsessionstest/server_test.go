@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go/auth/bearer"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
 )
@@ -603,4 +604,36 @@ func TestServerScriptsTheNthListDevEnvironmentsRequest(t *testing.T) {
 	require.ErrorAs(t, err, &denied, "the second ListDevEnvironments request")
 	_, err = client.ListDevEnvironments(t.Context(), spaceInput())
 	require.NoError(t, err, "the third")
+}
+
+func TestServerCloseWaitsForHandlersAndClosesIdleConnections(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Data: devsessionstest.SampleData(3)})
+	require.NoError(t, err)
+	hc := srv.HTTPClient()
+	defer hc.CloseIdleConnections()
+	client := srv.Client(noRetry, func(o *codecatalyst.Options) { o.HTTPClient = hc })
+
+	_, err = client.ListSpaces(t.Context(), &codecatalyst.ListSpacesInput{})
+	require.NoError(t, err, "a first call leaves an idle connection")
+	srv.ScriptOperation(devsessionstest.OpListProjects, 1, devsessionstest.Fault{Latency: time.Hour})
+	done := make(chan error, 1)
+	go func() {
+		_, err := client.ListProjects(t.Context(), &codecatalyst.ListProjectsInput{SpaceName: aws.String(devsessionstest.DemoSpace)})
+		done <- err
+	}()
+	for srv.InFlight() == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("the call ended before it reached the handler: %v", err)
+		case <-time.After(time.Millisecond):
+		}
+	}
+
+	srv.Close()
+	assert.Zero(t, srv.InFlight(), "Close returns once every handler has returned")
+	require.Error(t, <-done, "the call in flight sees its connection close")
+	_, err = client.ListSpaces(t.Context(), &codecatalyst.ListSpacesInput{})
+	require.Error(t, err, "a closed server answers nothing, on the idle connection or a new one")
+	srv.Close() // a second Close does nothing more
 }

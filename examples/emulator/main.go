@@ -1,13 +1,19 @@
-// Command emulator serves a local CodeCatalyst endpoint for
-// ListDevEnvironmentSessions and ListDevEnvironments over HTTPS on loopback,
-// seeded with the demo space (devsessionstest.DemoSpaceData), for the AWS
-// CLI, the Go SDK or list-sessions to talk to.
+// Command emulator serves a local CodeCatalyst endpoint over HTTPS on
+// loopback for the ten paginated operations (ListAccessTokens,
+// ListDevEnvironments, ListDevEnvironmentSessions, ListEventLogs,
+// ListProjects, ListSourceRepositories, ListSourceRepositoryBranches,
+// ListSpaces, ListWorkflowRuns, ListWorkflows) and GetUserDetails, seeded
+// with the demo data (devsessionstest.DemoData: the demo space, its dev
+// environments and sessions, and at least 8 items of every other
+// operation), for the AWS CLI, the Go SDK or list-sessions to talk to.
 //
-//	go run ./examples/emulator --sessions 30 [--latency 50ms] [--rate-limit 10]
+//	go run ./examples/emulator --sessions 30 [--page-size 25] [--latency 50ms] [--rate-limit 10]
 //
 // Its output is two lines: an export line to paste into a shell, then an aws
-// command that then works unchanged. It serves until
-// interrupted (SIGINT or SIGTERM), then exits 0.
+// command that then works unchanged. On standard error it names an aws
+// command for every operation, in the scope that holds the demo's items
+// (aws codecatalyst list-projects --space-name demo-space, ...). It serves
+// until interrupted (SIGINT or SIGTERM), then exits 0.
 //
 // The certificate clients must trust is written, by default, to a new file
 // of its own (devsessions-emulator-*.pem in the temporary directory), so
@@ -45,19 +51,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	token := flags.String("token", devsessionstest.DefaultToken, "bearer token clients must send")
 	certFile := flags.String("cert-file", "", "where to write the certificate clients must trust (default: a new devsessions-emulator-*.pem in the temporary directory, removed on exit)")
 	sessions := flags.Int("sessions", 30, "number of sessions of the demo dev environment")
+	pageSize := flags.Int("page-size", devsessionstest.DefaultPageSize, "items on a page when a request has no maxResults (always for ListSpaces), 1 to 1000")
 	seed := flags.String("seed", "", "seed for page tokens: the same seed accepts the same tokens across runs")
 	latency := flags.Duration("latency", 0, "delay every answer by this much (0: none)")
 	rateLimit := flags.Float64("rate-limit", 0, "requests per second to answer, beyond which 429 ThrottlingException (0: no limit)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
-	if *sessions < 0 || *token == "" || *latency < 0 || *rateLimit < 0 || flags.NArg() > 0 {
-		fmt.Fprintln(stderr, "emulator: --sessions, --latency and --rate-limit must not be negative, --token must not be empty, and no arguments are taken")
+	if *sessions < 0 || *token == "" || *latency < 0 || *rateLimit < 0 || *pageSize < 1 || *pageSize > 1000 || flags.NArg() > 0 {
+		fmt.Fprintln(stderr, "emulator: --sessions, --latency and --rate-limit must not be negative, --page-size must be 1 to 1000, --token must not be empty, and no arguments are taken")
 		return 2
 	}
-	envs, all := devsessionstest.DemoSpaceData(*sessions)
+	data := devsessionstest.DemoData(*sessions)
 	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{
-		Addr: *addr, Token: *token, Seed: *seed, DevEnvironments: envs, Sessions: all,
+		Addr: *addr, Token: *token, Seed: *seed, Data: data, PageSize: int32(*pageSize),
 		Latency: *latency, RateLimit: *rateLimit,
 	})
 	if err != nil {
@@ -76,8 +83,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CODECATALYST=%s AWS_BEARER_TOKEN_CODECATALYST=%s AWS_CA_BUNDLE=%s\n", srv.URL, *token, path)
 	fmt.Fprintf(stdout, "aws codecatalyst list-dev-environment-sessions --space-name %s --project-name %s --dev-environment-id %s --max-items 5 --page-size 2\n",
 		devsessionstest.DemoSpace, devsessionstest.DemoProject, devsessionstest.DemoDevEnvironment)
-	fmt.Fprintf(stderr, "emulator: serving %d dev environments and %d sessions at %s until interrupted; the space: aws codecatalyst list-dev-environments --space-name %s\n",
-		len(envs), len(all), srv.URL, devsessionstest.DemoSpace)
+	fmt.Fprintf(stderr, "emulator: serving the demo data (%d dev environments, %d sessions, %d spaces, %d projects in %s, ...) at %s until interrupted; every operation:\n",
+		len(data.DevEnvironments), len(data.Sessions), len(data.Spaces), len(data.Projects[devsessionstest.DemoSpace]), devsessionstest.DemoSpace, srv.URL)
+	for _, c := range commands() {
+		fmt.Fprintf(stderr, "  %s\n", c)
+	}
 	<-ctx.Done()
 	return 0
 }

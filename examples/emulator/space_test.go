@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"os"
@@ -34,12 +35,19 @@ type emulator struct {
 // and returns what its export line says.
 func startEmulator(t *testing.T, args ...string) *emulator {
 	t.Helper()
+	return startEmulatorTo(t, io.Discard, args...)
+}
+
+// startEmulatorTo is startEmulator with the emulator's standard error
+// written to stderr.
+func startEmulatorTo(t *testing.T, stderr io.Writer, args ...string) *emulator {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	r, w := io.Pipe()
 	done := make(chan int, 1)
 	e := &emulator{vars: map[string]string{}, stop: cancel, wait: sync.OnceValue(func() int { return <-done })}
 	go func() {
-		done <- run(ctx, args, w, io.Discard)
+		done <- run(ctx, args, w, stderr)
 		w.Close()
 	}()
 	t.Cleanup(func() {
@@ -55,6 +63,24 @@ func startEmulator(t *testing.T, args ...string) *emulator {
 		e.vars[k] = v
 	}
 	return e
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent use.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // client returns a real client for endpoint that trusts the certificate in
