@@ -1,6 +1,7 @@
 package devsessions_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -59,8 +60,8 @@ func resumeChain(t *testing.T, op operation, rng *rand.Rand, fake *devsessionste
 			maxItems = int32(1 + rng.IntN(20))
 		}
 		pageSize := int32(0)
-		if rng.IntN(3) > 0 {
-			pageSize = int32(1 + rng.IntN(15))
+		if rng.IntN(3) > 0 { // within the model's bounds (ListSpaces: the fake's page size)
+			pageSize = int32(1 + rng.IntN(int(cmp.Or(min(15, op.maxPageSize), 15))))
 		}
 		prefetch := max(0, rng.IntN(6)-2)
 		p := op.pager(fake, withPrefetch(po(maxItems, pageSize, tok), prefetch))

@@ -97,7 +97,7 @@ func (p *Pager[Out, Item]) Init(spec *Spec[Out, Item], send Send[Out], start Sta
 		p.pos.st, p.pos.err, p.badInput = invalid, err, true
 		// setup may have failed before it decoded StartingToken: ResumeToken
 		// still returns it as given when it decodes.
-		if _, derr := token.Decode(o.StartingToken); o.StartingToken != "" && derr == nil && foreign(o.StartingToken) == "" {
+		if _, derr := p.decodeStart(o.StartingToken); o.StartingToken != "" && derr == nil {
 			p.fromToken = true
 		}
 	}
@@ -129,21 +129,11 @@ func (p *Pager[Out, Item]) setup(start Start) error {
 	if p.pageSize == 0 && start.MaxResults != nil {
 		p.pageSize = *start.MaxResults
 	}
-	maxToken := p.spec.MaxTokenLength
-	switch {
+	switch maxToken := p.spec.MaxTokenLength; {
 	case o.StartingToken != "":
-		if why := foreign(o.StartingToken); why != "" {
-			return fmt.Errorf("%w: StartingToken: %s", ErrInvalidStartingToken, why)
-		}
-		pos, err := token.Decode(o.StartingToken)
+		pos, err := p.decodeStart(o.StartingToken)
 		if err != nil {
-			return fmt.Errorf("%w: StartingToken: %v", ErrInvalidStartingToken, err)
-		}
-		if t := pos.NextToken; t != nil {
-			if n := utf8.RuneCountInString(*t); n > maxToken {
-				return fmt.Errorf("%w: StartingToken: the service token has %d characters, more than %s allows (%d)",
-					ErrInvalidStartingToken, n, p.spec.Operation, maxToken)
-			}
+			return err
 		}
 		p.pos.at, p.fromToken = pos, true
 	case start.NextToken != nil:
@@ -157,6 +147,24 @@ func (p *Pager[Out, Item]) setup(start Start) error {
 		p.pos.seen.insert(maphash.String(p.seed, *t))
 	}
 	return nil
+}
+
+// decodeStart decodes a StartingToken into a position of this operation.
+func (p *Pager[Out, Item]) decodeStart(s string) (token.Position, error) {
+	if why := foreign(s); why != "" {
+		return token.Position{}, fmt.Errorf("%w: StartingToken: %s", ErrInvalidStartingToken, why)
+	}
+	pos, err := token.Decode(s)
+	if err != nil {
+		return pos, fmt.Errorf("%w: StartingToken: %v", ErrInvalidStartingToken, err)
+	}
+	if t, maxToken := pos.NextToken, p.spec.MaxTokenLength; t != nil {
+		if n := utf8.RuneCountInString(*t); n > maxToken {
+			return token.Position{}, fmt.Errorf("%w: StartingToken: the service token has %d characters, more than %s allows (%d)",
+				ErrInvalidStartingToken, n, p.spec.Operation, maxToken)
+		}
+	}
+	return pos, nil
 }
 
 // foreign says why startingToken, a token of a space-wide listing ("dss"

@@ -31,7 +31,8 @@ func main() {
 }
 
 // templates are the files written, by name.
-var templates = map[string]*template.Template{"client.go": clientTmpl, "operations.go": operationsTmpl}
+var templates = map[string]*template.Template{"client.go": clientTmpl, "operations.go": operationsTmpl,
+	"client_test.go": clientTestTmpl}
 
 // render executes tmpl over the table and formats the result.
 func render(tmpl *template.Template) ([]byte, error) {
@@ -220,6 +221,37 @@ var (
 {{- end}}
 )
 `))
+
+var clientTestTmpl = template.Must(template.New("client_test").Parse(strings.Replace(header, "package devsessions", "package devsessions_test", 1) + `
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
+
+	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
+)
+
+// wrappedClient lets a test see every call of any operation: before runs
+// ahead of each call with the input and the number of optFns.
+type wrappedClient struct {
+	*devsessionstest.Client
+	before func(ctx context.Context, in any, optFns int)
+}
+
+// nilClient returns no output and no error, for every operation.
+type nilClient struct{}
+{{range .}}
+func (w *wrappedClient) {{.Name}}(ctx context.Context, in *codecatalyst.{{.Name}}Input,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.{{.Name}}Output, error) {
+	w.before(ctx, in, len(optFns))
+	return w.Client.{{.Name}}(ctx, in, optFns...)
+}
+
+func (nilClient) {{.Name}}(context.Context, *codecatalyst.{{.Name}}Input,
+	...func(*codecatalyst.Options)) (*codecatalyst.{{.Name}}Output, error) {
+	return nil, nil
+}
+{{end}}`))
 
 var operationsTmpl = template.Must(template.New("operations").Parse(header + `
 import (
