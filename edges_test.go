@@ -259,64 +259,30 @@ func TestHugeSkipDoesNotOverflowTheRequestSize(t *testing.T) {
 	}
 }
 
-// serverFor returns a server holding the operation's n items in the demo
-// scope, and items in a second scope: sessions of another dev environment,
-// dev environments of another project.
-func serverFor(t *testing.T, op operation, n int) *devsessionstest.Server {
+// serverFor returns a server holding n items of every operation in the
+// demo scope, two to a page when a request has no maxResults (ListSpaces).
+func serverFor(t *testing.T, n int) *devsessionstest.Server {
 	t.Helper()
-	o := devsessionstest.ServerOptions{Token: secret}
-	switch op.name {
-	case sessionsOp.name:
-		o.Sessions = devsessionstest.Sessions(n)
-		for _, s := range devsessionstest.Sessions(n) {
-			s.DevEnvironmentId = aws.String(otherEnv)
-			o.Sessions = append(o.Sessions, s)
-		}
-	case envsOp.name:
-		o.DevEnvironments = devEnvironments(n)
-		for _, e := range devEnvironments(n) {
-			e.ProjectName = aws.String(otherProject)
-			e.Id = aws.String("other-" + aws.ToString(e.Id))
-			o.DevEnvironments = append(o.DevEnvironments, e)
-		}
-	default:
-		t.Fatalf("no server for %s", op.name)
-	}
-	srv, err := devsessionstest.NewServer(o)
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Token: secret, Data: devsessionstest.SampleData(n), PageSize: 2})
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-const (
-	otherEnv     = "99999999-8888-7777-6666-555555555555"
-	otherProject = "other-project"
-)
-
-// otherScopeToken returns a ResumeToken (at a page boundary) of the
-// operation's second scope on srv: valid there, refused in the demo scope.
-func otherScopeToken(t *testing.T, op operation, srv *devsessionstest.Server) string {
+// otherListingToken returns a ResumeToken (at a page boundary) of another
+// operation's listing on srv: valid there, refused in op's.
+func otherListingToken(t *testing.T, op operation, srv *devsessionstest.Server) string {
 	t.Helper()
-	var tok string
-	switch op.name {
-	case sessionsOp.name:
-		in := input()
-		in.DevEnvironmentId = aws.String(otherEnv)
-		p := devsessions.NewListDevEnvironmentSessionsPaginator(srv.Client(), in, opts(4, 2, ""))
-		_, err := p.Collect(t.Context())
-		require.NoError(t, err)
-		tok = p.ResumeToken()
-	case envsOp.name:
-		in := envInput()
-		in.ProjectName = aws.String(otherProject)
-		p := devsessions.NewListDevEnvironmentsPaginator(srv.Client(), in, func(o *devsessions.ListDevEnvironmentsPaginatorOptions) { o.MaxItems, o.PageSize = 4, 2 })
-		items, err := p.Collect(t.Context())
-		require.NoError(t, err)
-		require.Len(t, items, 4)
-		tok = p.ResumeToken()
+	other := operationNamed(t, "ListAccessTokens")
+	if op.name == other.name {
+		other = operationNamed(t, "ListProjects")
 	}
-	require.NotEmpty(t, tok)
-	return tok
+	p := other.pager(srv.Client(), po(4, 2, ""))
+	items, err := p.Collect(t.Context())
+	require.NoError(t, err)
+	require.Len(t, items, 4)
+	require.NotEmpty(t, p.ResumeToken())
+	return p.ResumeToken()
 }
 
 // When the service refuses the first request of a run started from
@@ -326,13 +292,13 @@ func otherScopeToken(t *testing.T, op operation, srv *devsessionstest.Server) st
 func TestRefusedStartingTokenSaysSo(t *testing.T) {
 	for _, op := range operations {
 		t.Run(op.name, func(t *testing.T) {
-			srv := serverFor(t, op, 12)
+			srv := serverFor(t, 12)
 			cases := map[string]string{
 				"a raw token cut short":                   "eyJub3QiOiAiYSB0b2tlbiJ9"[:20],
 				"a service token of another listing":      "",
 				"a service token with its last char lost": "",
 			}
-			other := otherScopeToken(t, op, srv)
+			other := otherListingToken(t, op, srv)
 			cases["a service token of another listing"] = other
 			// A page-boundary token of this listing, with the service token
 			// inside damaged.
