@@ -85,6 +85,10 @@ type operation struct {
 	newPager func(client any, a args, o popts) anyPager
 	// invalid are the operation's own invalid inputs.
 	invalid []invalidInput
+	// params returns the operation's valid params; key is the JSON member
+	// of an item that holds its id.
+	params func() any
+	key    string
 }
 
 // span returns the ids of the operation's items from..to-1.
@@ -146,6 +150,8 @@ func (f fixture[C, In, Out, Item]) operation() operation {
 		name: f.name, maxPageSize: f.maxPageSize, maxToken: f.maxToken,
 		idFormat: f.idFormat, idPrefix: f.idFormat[:strings.IndexByte(f.idFormat, '%')],
 		newFake: f.newFake,
+		params:  func() any { return f.params() },
+		key:     strings.ToLower(f.key[:1]) + f.key[1:],
 		newPager: func(client any, a args, o popts) anyPager {
 			c, _ := client.(C)
 			in := f.params()
