@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
@@ -306,4 +307,54 @@ func TestOurTokensResumeInBotocore(t *testing.T) {
 		assert.Equal(t, want, items, "%s page size %d: botocore resumes %s at item %d", q.Operation, q.PageSize, q.Token, q.from)
 		assert.Empty(t, runs[i].ResumeToken)
 	}
+}
+
+// TestFetchesNoMoreThanBotocore runs every recorded botocore resume chain
+// to the end on both sides and compares what each pulled from the service:
+// requests and items. We never make more of either, and pull strictly fewer
+// items wherever botocore cut a page of a given PageSize. With -v it logs the table quoted in
+// BENCHMARKS.md.
+func TestFetchesNoMoreThanBotocore(t *testing.T) {
+	bc := loadBotocoreCases(t)
+	var table strings.Builder
+	table.WriteString("| operation | items | PageSize | MaxItems | runs | requests botocore | requests ours | items pulled botocore | items pulled ours |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, c := range bc.Cases {
+		op := operationNamed(t, c.Operation)
+		var theirReqs, theirItems, ourReqs, ourItems int
+		cut := false
+		for _, run := range c.Runs {
+			theirReqs += len(run.Requests)
+			theirItems += run.Served
+			cut = cut || (run.ResumeToken != "" && hasAmount(t, run.ResumeToken))
+		}
+		tok, runs := "", 0
+		for {
+			fake := op.newFake(c.N)
+			p := op.pager(fake, po(c.MaxItems, c.PageSize, tok))
+			_, err := p.Collect(t.Context())
+			require.NoError(t, err)
+			ourReqs += fake.Calls()
+			ourItems += fake.ItemsServed()
+			runs++
+			if tok = p.ResumeToken(); tok == "" {
+				break
+			}
+			require.Less(t, runs, 1000)
+		}
+		assert.LessOrEqual(t, ourReqs, theirReqs, "%s requests", c.Name)
+		if cut && c.PageSize > 0 {
+			assert.Less(t, ourItems, theirItems, "%s: botocore cut a page, so we must pull fewer items", c.Name)
+		} else {
+			assert.LessOrEqual(t, ourItems, theirItems, "%s items", c.Name)
+		}
+		if (c.N == 26 || c.N == 55 || c.N == 230) && (c.PageSize == 0 || c.PageSize == 10 || c.PageSize == 25) &&
+			(c.MaxItems == 10 || c.MaxItems == 15 || c.MaxItems == 26 || c.MaxItems == 100) {
+			ps := strconv.Itoa(int(c.PageSize))
+			if c.PageSize == 0 {
+				ps = "– (25)"
+			}
+			fmt.Fprintf(&table, "| %s | %d | %s | %d | %d | %d | %d | %d | %d |\n", op.name, c.N, ps, c.MaxItems, len(c.Runs), theirReqs, ourReqs, theirItems, ourItems)
+		}
+	}
+	t.Log("\n" + table.String())
 }
