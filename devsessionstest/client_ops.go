@@ -78,17 +78,26 @@ func (c *Client) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListD
 				}
 			}
 		}
-		var envs []types.DevEnvironmentSummary
-		for _, e := range c.envs {
-			if c.bySpace && e.SpaceName != nil && *e.SpaceName != req.SpaceName {
-				continue
-			}
-			if in.ProjectName != nil && deref(e.ProjectName) != req.ProjectName {
-				continue
-			}
-			envs = append(envs, e)
+		if !c.bySpace && in.ProjectName == nil {
+			return c.envs, nil
 		}
-		return envs, nil
+		key := selectionKey{op: OpListDevEnvironments, project: req.ProjectName, hasName: in.ProjectName != nil}
+		if c.bySpace {
+			key.space = req.SpaceName
+		}
+		return selected(c.st, key, func() ([]types.DevEnvironmentSummary, error) {
+			var envs []types.DevEnvironmentSummary
+			for _, e := range c.envs {
+				if c.bySpace && e.SpaceName != nil && *e.SpaceName != req.SpaceName {
+					continue
+				}
+				if in.ProjectName != nil && deref(e.ProjectName) != req.ProjectName {
+					continue
+				}
+				envs = append(envs, e)
+			}
+			return envs, nil
+		})
 	})
 	if err != nil {
 		return nil, err

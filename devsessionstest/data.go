@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
@@ -23,7 +24,10 @@ import (
 // ListSpaces lists Spaces only.
 //
 // The doubles copy a Data when they are made; changing it afterwards
-// changes nothing they serve.
+// changes nothing they serve. A double keeps each filtered selection it has
+// served (the dev environments of a project, the event logs of a window, and
+// so on: a copy of the items selected) for as long as it lives, so that
+// paging through it costs a page per call.
 type Data struct {
 	// Spaces are listed by ListSpaces.
 	Spaces []types.SpaceSummary
@@ -81,12 +85,39 @@ type User struct {
 	Version string
 }
 
-// store is a Data indexed for serving; it never changes once made.
+// store is a Data indexed for serving; its data never changes once made.
 type store struct {
 	d        Data
 	spaces   map[string]bool
 	projects map[ProjectKey]bool
 	repos    map[RepositoryKey]bool
+
+	// selections memoizes the items a filtered listing selects (by
+	// selectionKey), so that paging through it costs a page, not the
+	// scope's items, per call.
+	selections sync.Map
+}
+
+// selectionKey names one filtered selection of a store's items.
+type selectionKey struct {
+	op, space, project, name string
+	hasName                  bool
+	start, end               time.Time // a window's bounds, in UTC without a monotonic reading
+}
+
+// selected returns the selection k, made by sel the first time (an error
+// is not kept). The same slice is returned to every caller: it must not be
+// changed.
+func selected[T any](s *store, k selectionKey, sel func() ([]T, error)) ([]T, error) {
+	if v, ok := s.selections.Load(k); ok {
+		return v.([]T), nil
+	}
+	items, err := sel()
+	if err != nil {
+		return nil, err
+	}
+	v, _ := s.selections.LoadOrStore(k, items)
+	return v.([]T), nil
 }
 
 // newStore copies d (its lists; the items are values) and indexes it.
@@ -188,17 +219,23 @@ func (s *store) listProjects(space string, filters []types.ProjectListFilter) ([
 	if err := s.space(space); err != nil {
 		return nil, err
 	}
-	var out []types.ProjectSummary
-	for _, p := range s.d.Projects[space] {
-		ok, err := matchProject(p, filters)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, p)
-		}
+	if len(filters) == 0 {
+		return s.d.Projects[space], nil
 	}
-	return out, nil
+	key := selectionKey{op: OpListProjects, space: space, name: fmt.Sprintf("%q", filters)}
+	return selected(s, key, func() ([]types.ProjectSummary, error) {
+		var out []types.ProjectSummary
+		for _, p := range s.d.Projects[space] {
+			ok, err := matchProject(p, filters)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, p)
+			}
+		}
+		return out, nil
+	})
 }
 
 // matchProject applies ListProjects' filters, all of which must hold: key
@@ -289,13 +326,16 @@ func (s *store) listWorkflowRuns(k ProjectKey, workflowID *string) ([]types.Work
 	if workflowID == nil {
 		return runs, nil
 	}
-	var out []types.WorkflowRunSummary
-	for _, r := range runs {
-		if deref(r.WorkflowId) == *workflowID {
-			out = append(out, r)
+	key := selectionKey{op: OpListWorkflowRuns, space: k.Space, project: k.Project, name: *workflowID, hasName: true}
+	return selected(s, key, func() ([]types.WorkflowRunSummary, error) {
+		var out []types.WorkflowRunSummary
+		for _, r := range runs {
+			if deref(r.WorkflowId) == *workflowID {
+				out = append(out, r)
+			}
 		}
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 // listEventLogs lists the space's entries in [start, end) (see
@@ -307,17 +347,21 @@ func (s *store) listEventLogs(space string, start, end time.Time, eventName *str
 	if err := s.space(space); err != nil {
 		return nil, err
 	}
-	var out []types.EventLogEntry
-	for _, e := range s.d.EventLogs[space] {
-		if e.EventTime == nil || e.EventTime.Before(start) || !e.EventTime.Before(end) {
-			continue
+	key := selectionKey{op: OpListEventLogs, space: space, name: deref(eventName), hasName: eventName != nil,
+		start: start.UTC().Round(0), end: end.UTC().Round(0)}
+	return selected(s, key, func() ([]types.EventLogEntry, error) {
+		var out []types.EventLogEntry
+		for _, e := range s.d.EventLogs[space] {
+			if e.EventTime == nil || e.EventTime.Before(start) || !e.EventTime.Before(end) {
+				continue
+			}
+			if eventName != nil && deref(e.EventName) != *eventName {
+				continue
+			}
+			out = append(out, e)
 		}
-		if eventName != nil && deref(e.EventName) != *eventName {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 // user finds the user GetUserDetails is asked for: one whose ID is id and

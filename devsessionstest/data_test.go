@@ -183,6 +183,21 @@ func TestGetUserDetails(t *testing.T) {
 				require.ErrorAs(t, err, &nf)
 			})
 		}
+		t.Run(db.name+"/scripted faults", func(t *testing.T) {
+			c, sc := db.make(t, d, 0)
+			sc.ScriptOperation(devsessionstest.OpGetUserDetails, 1, devsessionstest.Fault{Status: 429})
+			sc.ScriptOperation(devsessionstest.OpGetUserDetails, 2, devsessionstest.Fault{Err: &types.AccessDeniedException{Message: aws.String("no")}})
+			in := &codecatalyst.GetUserDetailsInput{Id: aws.String("user-bob")}
+			_, err := c.GetUserDetails(t.Context(), in)
+			var te *types.ThrottlingException
+			require.ErrorAs(t, err, &te)
+			_, err = c.GetUserDetails(t.Context(), in)
+			var ae *types.AccessDeniedException
+			require.ErrorAs(t, err, &ae)
+			out, err := c.GetUserDetails(t.Context(), in)
+			require.NoError(t, err, "the third call is not scripted")
+			assert.Equal(t, "bob", aws.ToString(out.UserName))
+		})
 		t.Run(db.name+"/neither id nor user name", func(t *testing.T) {
 			_, err := c.GetUserDetails(t.Context(), &codecatalyst.GetUserDetailsInput{})
 			var ve *types.ValidationException

@@ -35,3 +35,28 @@ func TestDemoDataIsTheSameEveryTime(t *testing.T) {
 	assert.Equal(t, devsessionstest.DemoData(5), devsessionstest.DemoData(5))
 	assert.Len(t, devsessionstest.DemoData(5).Sessions, len(devsessionstest.DemoData(0).Sessions)+5)
 }
+
+// TestServerAndClientServeTheSameDemoItems checks the wire types on the
+// demo's richer items (aliases, repositories, status reasons, descriptions,
+// end times, event details): what the real SDK reads from the Server is what
+// the fake Client returns.
+func TestServerAndClientServeTheSameDemoItems(t *testing.T) {
+	d := devsessionstest.DemoData(8)
+	client, _ := doubles[0].make(t, d, 0)
+	server, _ := doubles[1].make(t, d, 0)
+	for _, o := range operations {
+		t.Run(o.op, func(t *testing.T) {
+			want, _ := listAllPages(t, client, o, nil)
+			got, _ := listAllPages(t, server, o, nil)
+			assert.Equal(t, want, got)
+		})
+	}
+	for _, u := range devsessionstest.DemoUsers() {
+		want, err := client.GetUserDetails(t.Context(), &codecatalyst.GetUserDetailsInput{Id: &u.ID})
+		require.NoError(t, err)
+		got, err := server.GetUserDetails(t.Context(), &codecatalyst.GetUserDetailsInput{Id: &u.ID})
+		require.NoError(t, err)
+		got.ResultMetadata = want.ResultMetadata
+		assert.Equal(t, want, got)
+	}
+}

@@ -2,6 +2,7 @@ package devsessionstest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -98,4 +99,68 @@ func ExampleServer() {
 	// sess-0001
 	// sess-0002
 	// requests: 1 resume token set: true
+}
+
+// Seed a Client with a Data to serve any operation in the scope a request
+// names; the generators make n items of each.
+func ExampleNewDataClient() {
+	d := devsessionstest.Data{
+		Projects: map[string][]types.ProjectSummary{"my-space": devsessionstest.Projects(3)},
+		WorkflowRuns: map[devsessionstest.ProjectKey][]types.WorkflowRunSummary{
+			{Space: "my-space", Project: "project-0001"}: devsessionstest.WorkflowRuns(4),
+		},
+	}
+	fake := devsessionstest.NewDataClient(d)
+	ctx := context.Background()
+
+	projects, _ := fake.ListProjects(ctx, &codecatalyst.ListProjectsInput{SpaceName: aws.String("my-space")})
+	for _, p := range projects.Items {
+		fmt.Println(aws.ToString(p.Name))
+	}
+	runs, _ := fake.ListWorkflowRuns(ctx, &codecatalyst.ListWorkflowRunsInput{
+		SpaceName: aws.String("my-space"), ProjectName: aws.String("project-0001"), MaxResults: aws.Int32(3),
+	})
+	fmt.Println(len(runs.Items), "runs, next", aws.ToString(runs.NextToken))
+	_, err := fake.ListWorkflows(ctx, &codecatalyst.ListWorkflowsInput{SpaceName: aws.String("my-space"), ProjectName: aws.String("nope")})
+	var nf *types.ResourceNotFoundException
+	fmt.Println("unknown project:", errors.As(err, &nf))
+	// Output:
+	// project-0000
+	// project-0001
+	// project-0002
+	// 3 runs, next tok-3
+	// unknown project: true
+}
+
+// A Server serves the same Data to the real SDK client (and the AWS CLI);
+// its page tokens are opaque and bound to the listing that issued them.
+func ExampleServerOptions_data() {
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Data: devsessionstest.SampleData(3)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	spaces, err := client.ListSpaces(ctx, &codecatalyst.ListSpacesInput{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(spaces.Items), "spaces, first", aws.ToString(spaces.Items[0].Name))
+	user, err := client.GetUserDetails(ctx, &codecatalyst.GetUserDetailsInput{Id: aws.String("user-0000")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(aws.ToString(user.DisplayName), aws.ToString(user.PrimaryEmail.Email))
+	_, err = client.GetUserDetails(ctx, &codecatalyst.GetUserDetailsInput{Id: aws.String("user-9999")})
+	var nf *types.ResourceNotFoundException
+	fmt.Println("unknown user:", errors.As(err, &nf))
+	// Output:
+	// 3 spaces, first space-0000
+	// User 0 user-0000@example.com
+	// unknown user: true
 }

@@ -2,6 +2,8 @@ package devsessionstest_test
 
 import (
 	"context"
+	"math/rand/v2"
+	"net/http"
 	"testing"
 	"time"
 
@@ -37,7 +39,7 @@ var _ api = (*codecatalyst.Client)(nil)
 // default page size, and what it has received.
 type double struct {
 	name string
-	make func(t *testing.T, d devsessionstest.Data, pageSize int32) (api, scripter)
+	make func(tb testing.TB, d devsessionstest.Data, pageSize int32) (api, scripter)
 }
 
 // scripter is the fault scripting both doubles share.
@@ -48,7 +50,7 @@ type scripter interface {
 var doubles = []double{
 	{
 		name: "Client",
-		make: func(_ *testing.T, d devsessionstest.Data, pageSize int32) (api, scripter) {
+		make: func(_ testing.TB, d devsessionstest.Data, pageSize int32) (api, scripter) {
 			c := devsessionstest.NewDataClient(d)
 			c.PageSize = pageSize
 			return c, c
@@ -56,10 +58,10 @@ var doubles = []double{
 	},
 	{
 		name: "Server",
-		make: func(t *testing.T, d devsessionstest.Data, pageSize int32) (api, scripter) {
+		make: func(tb testing.TB, d devsessionstest.Data, pageSize int32) (api, scripter) {
 			srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Data: d, PageSize: pageSize})
-			require.NoError(t, err)
-			t.Cleanup(srv.Close)
+			require.NoError(tb, err)
+			tb.Cleanup(srv.Close)
 			return srv.Client(noRetry), srv
 		},
 	},
@@ -412,6 +414,7 @@ func TestEveryOperationTakesScriptedFaults(t *testing.T) {
 				p, err := o.list(t.Context(), c, nil, nil)
 				require.NoError(t, err)
 				assert.Empty(t, p.items, "call 2: an empty page")
+				first := aws.String(*p.next)
 				require.NotNil(t, p.next, "call 2: an empty page goes on")
 
 				p, err = o.list(t.Context(), c, nil, p.next)
@@ -421,7 +424,134 @@ func TestEveryOperationTakesScriptedFaults(t *testing.T) {
 				p, err = o.list(t.Context(), c, nil, p.next)
 				require.NoError(t, err)
 				assert.Equal(t, o.want(d)[4:7], p.items, "call 4: no fault")
+				at7 := p.next
+
+				sc.ScriptOperation(o.op, 5, devsessionstest.Fault{Status: http.StatusTooManyRequests})
+				sc.ScriptOperation(o.op, 6, devsessionstest.Fault{RepeatToken: true})
+				sc.ScriptOperation(o.op, 7, devsessionstest.Fault{NextToken: first})
+				_, err = o.list(t.Context(), c, nil, at7)
+				var te *types.ThrottlingException
+				require.ErrorAs(t, err, &te, "call 5: throttled")
+
+				p, err = o.list(t.Context(), c, nil, at7)
+				require.NoError(t, err)
+				assert.Equal(t, o.want(d)[7:], p.items, "call 6: the last page")
+				assert.Equal(t, at7, p.next, "call 6: its own token again")
+
+				p, err = o.list(t.Context(), c, nil, at7)
+				require.NoError(t, err)
+				assert.Equal(t, o.want(d)[7:], p.items, "call 7: the last page")
+				assert.Equal(t, first, p.next, "call 7: the scripted token")
 			})
 		}
 	}
+}
+
+// TestEveryOperationListsEveryItemOnceWhateverThePageSizes is the doubles'
+// promise as a property: over random data sizes and random maxResults on
+// every call, following the tokens yields every item of the scope once, in
+// order, and the listing ends.
+func TestEveryOperationListsEveryItemOnceWhateverThePageSizes(t *testing.T) {
+	seed := rand.Uint64()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	for round := range 6 {
+		n := rng.IntN(30)
+		pageSize := int32(1 + rng.IntN(12))
+		d := devsessionstest.SampleData(n)
+		for _, db := range doubles {
+			c, _ := db.make(t, d, pageSize)
+			for _, o := range operations {
+				if n == 0 && o.op == devsessionstest.OpListDevEnvironmentSessions {
+					continue // SampleData(0) has no DemoDevEnvironment
+				}
+				var got []any
+				var tok *string
+				for calls := 0; ; calls++ {
+					require.LessOrEqual(t, calls, n+1, "round %d, %s %s: the listing does not end", round, db.name, o.op)
+					var m *int32
+					if limit := devsessionstest.MaxResults(o.op); limit > 0 && rng.IntN(3) > 0 {
+						m = aws.Int32(1 + rng.Int32N(min(limit, 12)))
+					}
+					p, err := o.list(t.Context(), c, m, tok)
+					require.NoError(t, err)
+					got = append(got, p.items...)
+					if p.next == nil {
+						break
+					}
+					tok = p.next
+				}
+				want := o.want(d)
+				if len(want) == 0 {
+					want = nil
+				}
+				require.Equal(t, want, got, "round %d (n=%d, page size %d), %s %s", round, n, pageSize, db.name, o.op)
+			}
+		}
+	}
+}
+
+// recorded returns the operations of the requests a double has received.
+func recorded(sc scripter) []string {
+	var ops []string
+	switch d := sc.(type) {
+	case *devsessionstest.Client:
+		for _, r := range d.Requests() {
+			ops = append(ops, r.Operation)
+		}
+	case *devsessionstest.Server:
+		for _, r := range d.Requests() {
+			ops = append(ops, r.Operation)
+		}
+	}
+	return ops
+}
+
+func TestEveryOperationIsRecordedByName(t *testing.T) {
+	d := devsessionstest.SampleData(2)
+	for _, db := range doubles {
+		t.Run(db.name, func(t *testing.T) {
+			c, sc := db.make(t, d, 0)
+			var want []string
+			for _, o := range operations {
+				_, err := o.list(t.Context(), c, nil, nil)
+				require.NoError(t, err)
+				want = append(want, o.op)
+			}
+			_, err := c.GetUserDetails(t.Context(), &codecatalyst.GetUserDetailsInput{UserName: aws.String("user-0000")})
+			require.NoError(t, err)
+			want = append(want, devsessionstest.OpGetUserDetails)
+			assert.Equal(t, want, recorded(sc))
+		})
+	}
+}
+
+func TestClientRecordsCopiesOfTheNewOperationsInputs(t *testing.T) {
+	c := devsessionstest.NewDataClient(devsessionstest.SampleData(2))
+	start, end, name := logStart, logEnd, "createDevEnvironment"
+	_, err := c.ListEventLogs(t.Context(), &codecatalyst.ListEventLogsInput{SpaceName: demoSpace, StartTime: &start, EndTime: &end, EventName: &name})
+	require.NoError(t, err)
+	filters := []types.ProjectListFilter{{Key: types.FilterKeyName, Values: []string{"project-0001"}}}
+	_, err = c.ListProjects(t.Context(), &codecatalyst.ListProjectsInput{SpaceName: demoSpace, Filters: filters})
+	require.NoError(t, err)
+	wf := devsessionstest.DemoWorkflow
+	_, err = c.ListWorkflowRuns(t.Context(), &codecatalyst.ListWorkflowRunsInput{SpaceName: demoSpace, ProjectName: demoProject, WorkflowId: &wf})
+	require.NoError(t, err)
+	id := "user-0001"
+	_, err = c.GetUserDetails(t.Context(), &codecatalyst.GetUserDetailsInput{Id: &id})
+	require.NoError(t, err)
+
+	start, end, name, wf, id = time.Time{}, time.Time{}, "changed", "changed", "changed"
+	filters[0].Values[0] = "changed"
+	r := c.Requests()
+	require.Len(t, r, 4)
+	assert.Equal(t, logStart, *r[0].StartTime)
+	assert.Equal(t, logEnd, *r[0].EndTime)
+	assert.Equal(t, "createDevEnvironment", *r[0].EventName)
+	assert.Equal(t, devsessionstest.DemoSpace, r[0].SpaceName)
+	assert.Equal(t, []string{"project-0001"}, r[1].ProjectFilters[0].Values)
+	assert.Equal(t, devsessionstest.DemoWorkflow, *r[2].WorkflowID)
+	assert.Equal(t, devsessionstest.DemoProject, r[2].ProjectName)
+	assert.Equal(t, "user-0001", *r[3].UserID)
+	assert.Nil(t, r[3].UserName)
 }

@@ -198,10 +198,17 @@ var (
 	errBadPageArg = invalid("maxResults must be an integer.")
 )
 
-// checkName applies the model's NameString (3 to 63 characters) or, with
-// short, its one-character minimum to a path member.
+// checkName applies the model's NameString (3 to 63 characters) to a path
+// member or, with short, the pattern alone with a one-character minimum
+// and no maximum (ListWorkflows' spaceName, ListWorkflowRuns' projectName).
 func checkName(member, v string, short bool) error {
-	if (len(v) < 3 && !short) || v == "" || len(v) > 63 || !namePattern.MatchString(v) {
+	if short {
+		if !namePattern.MatchString(v) {
+			return invalid("%s must be letters, digits and single '-', '_' or '.' between them.", member)
+		}
+		return nil
+	}
+	if len(v) < 3 || len(v) > 63 || !namePattern.MatchString(v) {
 		return invalid("%s must be 3 to 63 letters, digits and single '-', '_' or '.' between them.", member)
 	}
 	return nil

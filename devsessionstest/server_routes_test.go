@@ -67,6 +67,8 @@ func TestServerRefusesWhatTheModelRefuses(t *testing.T) {
 		{"ListSourceRepositoryBranches of a .git repository", "POST", projectPath + "/sourceRepositories/demo-project.git/branches", `{}`},
 		{"ListDevEnvironmentSessions of an id that is no UUID", "POST", projectPath + "/devEnvironments/env-1/sessions", `{}`},
 		{"ListDevEnvironments with a filter", "POST", spacePath + "/devEnvironments", `{"filters":[{"key":"status","values":["RUNNING"]}]}`},
+		{"ListWorkflows of a space name with two dots", "POST", "/v1/spaces/a..b/projects/demo-project/workflows", ``},
+		{"ListWorkflowRuns of a project name that ends in '-'", "POST", spacePath + "/projects/p-/workflowRuns", ``},
 		{"ListWorkflows with maxResults 101 in the query", "POST", projectPath + "/workflows?maxResults=101", ``},
 		{"ListWorkflows with maxResults not a number", "POST", projectPath + "/workflows?maxResults=ten", ``},
 		{"ListWorkflows with two sort criteria", "POST", projectPath + "/workflows", `{"sortBy":[{},{}]}`},
@@ -101,6 +103,9 @@ func TestServerAnswersAnUnknownResourceWith404(t *testing.T) {
 	for _, path := range []string{
 		"/v1/spaces/no-such-space/projects",
 		spacePath + "/projects/no-such-project/workflows",
+		"/v1/spaces/x/projects/demo-project/workflows",                               // one character: valid here, unknown
+		spacePath + "/projects/p/workflowRuns",                                       // the same for ListWorkflowRuns' projectName
+		"/v1/spaces/" + strings.Repeat("s", 64) + "/projects/demo-project/workflows", // no maximum either
 		projectPath + "/sourceRepositories/no-such-repo/branches",
 	} {
 		a := send(t, srv, "POST", path, "{}")
