@@ -77,7 +77,8 @@ import (
 //
 // A Paginator is not safe for concurrent use. Without Prefetch it holds at
 // most one fetched page. To detect repeated tokens it keeps a 64-bit
-// fingerprint of every token it sends (16 to 64 bytes a page). The zero
+// fingerprint of every token it sends, in a map (about 26 bytes a page over
+// a run of 5,000 pages). The zero
 // value is not usable; get one from a NewXPaginator function.
 type Paginator[Out, Item any] struct {
 	e paginate.Pager[Out, Item]

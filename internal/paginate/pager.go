@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"iter"
+	"maps"
 	"strings"
 	"unicode/utf8"
 
@@ -56,10 +57,10 @@ type position[Out, Item any] struct {
 	at        token.Position // the first item not yet delivered
 	delivered int32          // items delivered by this run
 	pages     int            // pages accepted, for error messages
-	// seen holds the fingerprints of the tokens this run has sent and of
-	// at.NextToken (sent next): a page's nextToken is checked and added in
-	// one probe when the page is accepted, and hashed once.
-	seen fingerprints
+	// seen holds the 64-bit fingerprints (maphash, seeded per paginator) of
+	// the tokens this run has sent and of at.NextToken (sent next): a page's
+	// nextToken is checked and added when the page is accepted.
+	seen map[uint64]struct{}
 
 	out      *Out   // the buffered page (st == buffered)
 	rest     []Item // its items still to deliver
@@ -69,7 +70,7 @@ type position[Out, Item any] struct {
 // clone returns a copy of s that shares nothing mutable with it.
 func (s *position[Out, Item]) clone() position[Out, Item] {
 	c := *s
-	c.seen = s.seen.clone()
+	c.seen = maps.Clone(s.seen)
 	return c
 }
 
@@ -93,6 +94,7 @@ type Pager[Out, Item any] struct {
 // Invalid input is reported by the first step.
 func (p *Pager[Out, Item]) Init(spec *Spec[Out, Item], send Send[Out], start Start, o Options) {
 	*p = Pager[Out, Item]{spec: spec, send: send, opts: o, seed: maphash.MakeSeed()}
+	p.pos.seen = make(map[uint64]struct{})
 	if err := p.setup(start); err != nil {
 		p.pos.st, p.pos.err, p.badInput = invalid, err, true
 		// setup may have failed before it decoded StartingToken: ResumeToken
@@ -144,7 +146,7 @@ func (p *Pager[Out, Item]) setup(start Start) error {
 		p.pos.at.NextToken = &t
 	}
 	if t := p.pos.at.NextToken; t != nil {
-		p.pos.seen.insert(maphash.String(p.seed, *t))
+		p.pos.seen[maphash.String(p.seed, *t)] = struct{}{}
 	}
 	return nil
 }
@@ -405,7 +407,9 @@ func (p *Pager[Out, Item]) accept(s *position[Out, Item], out *Out) {
 	if next != nil && *next != "" {
 		// Added even when the page ends the run (MaxItems): then nothing
 		// checks the set again.
-		s.dup = s.seen.insert(maphash.String(p.seed, *next))
+		h := maphash.String(p.seed, *next)
+		_, s.dup = s.seen[h]
+		s.seen[h] = struct{}{}
 	}
 	first, end := min(s.at.Skip, len(*items)), len(*items)
 	s.cut = false
