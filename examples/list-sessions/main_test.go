@@ -371,16 +371,36 @@ func keys(m map[string]any) []string {
 func TestSpaceTableAndText(t *testing.T) {
 	serveSpace(t, 2)
 	var stdout, stderr bytes.Buffer
-	c := command{stdout: &stdout, stderr: &stderr, terminal: func() bool { return false },
-		now: func() time.Time { return time.Date(2024, 5, 1, 13, 12, 30, 0, time.UTC) }}
-	code := c.run(t.Context(), append([]string{"--output", "table", "--max-items", "3"}, spaceArgs...))
+	c := command{stdout: &stdout, stderr: &stderr, terminal: func() bool { return false }, width: 80,
+		now: func() time.Time { return time.Date(2024, 5, 1, 16, 12, 30, 0, time.UTC) }}
+	code := c.run(t.Context(), append([]string{"--output", "table", "--project-name", devsessionstest.DemoPaymentsProject}, spaceArgs...))
+	require.Equal(t, 0, code, stderr.String())
+	// The AWS CLI's style (see TestOutputIsTheAWSCLIs): a titled box, an
+	// items section; the columns are the space-wide listing's own.
+	assert.Equal(t, `---------------------------------------------------------------------------------------------------------------
+|                            Sessions of project payments-api in space demo-space                             |
++-------------------------------------------------------------------------------------------------------------+
+||                                                   items                                                   ||
+|+--------------+-----------------+-------------+---------------------+------------------------+-------------+|
+||    project   | devEnvironment  |   creator   |      sessionId      |        started         |     ago     ||
+|+--------------+-----------------+-------------+---------------------+------------------------+-------------+|
+||  payments-api|  pay-main       |  user-alice |  sess-pay-main-00   |  2024-05-01 14:00:00Z  |  2h12m ago  ||
+||  payments-api|  pay-main       |  user-alice |  sess-pay-main-01   |  2024-05-01 14:01:00Z  |  2h11m ago  ||
+||  payments-api|  pay-main       |  user-alice |  sess-pay-main-02   |  2024-05-01 14:02:00Z  |  2h10m ago  ||
+||  payments-api|  pay-hotfix     |  user-erin  |  sess-pay-hotfix-00 |  2024-05-01 15:00:00Z  |  1h12m ago  ||
+|+--------------+-----------------+-------------+---------------------+------------------------+-------------+|
+`, stdout.String())
+
+	stdout.Reset()
+	code = c.run(t.Context(), append([]string{"--output", "table", "--max-items", "3"}, spaceArgs...))
 	require.Equal(t, 0, code, stderr.String())
 	lines := strings.Split(stdout.String(), "\n")
-	assert.Equal(t, "Sessions of space demo-space", lines[0])
-	assert.True(t, strings.HasPrefix(lines[1], "NextToken: dss1."), lines[1])
-	assert.Regexp(t, `^\|\s+project\s+\|\s+devEnvironment\s+\|\s+creator\s+\|\s+sessionId\s+\|\s+started\s+\|\s+ago\s+\|$`, lines[3])
-	assert.Regexp(t, `^\|\s+demo-project\s+\|\s+demo\s+\|\s+user-alice\s+\|\s+sess-0000\s+\|\s+2024-05-01 10:00:00Z\s+\|\s+3h12m ago\s+\|$`, lines[5])
-	assert.Regexp(t, `^\|\s+demo-project\s+\|\s+docs\s+\|\s+user-bob\s+\|\s+sess-docs-00\s+\|\s+2024-05-01 11:00:00Z\s+\|\s+2h12m ago\s+\|$`, lines[7])
+	assert.Regexp(t, `^\|\s+Sessions of space demo-space\s+\|$`, lines[1])
+	assert.Regexp(t, `^\|  NextToken\|  dss1\.\S+\s+\|$`, lines[3], "the NextToken row, as the CLI's")
+	assert.Regexp(t, `^\|\|\s+items\s+\|\|$`, lines[5])
+	assert.Regexp(t, `^\|\|\s+project\s+\|\s+devEnvironment\s+\|\s+creator\s+\|\s+sessionId\s+\|\s+started\s+\|\s+ago\s+\|\|$`, lines[7])
+	assert.Regexp(t, `^\|\|  demo-project\s+\|  demo\s+\|  user-alice\s+\|  sess-0000\s+\|  2024-05-01 10:00:00Z\s+\|  6h12m ago\s+\|\|$`, lines[9])
+	assert.Regexp(t, `^\|\|  demo-project\s+\|  docs\s+\|  user-bob\s+\|  sess-docs-00\s+\|  2024-05-01 11:00:00Z\s+\|  5h12m ago\s+\|\|$`, lines[11])
 
 	code, out, errOut := runCmd(t, append([]string{"--output", "text", "--max-items", "3"}, spaceArgs...)...)
 	require.Equal(t, 0, code, errOut)
@@ -560,20 +580,37 @@ func TestFailureBeforeAnythingListed(t *testing.T) {
 	}
 }
 
-func TestRepeatedTokenKeepsAResumeToken(t *testing.T) {
-	srv := serveSpace(t, 7)
-	srv.Script(2, devsessionstest.ServerFault{RepeatToken: true})
-	code, stdout, stderr := runCmd(t, append([]string{"--page-size", "2"}, demoArgs...)...)
-	assert.Equal(t, 1, code)
-	out := decode(t, stdout)
-	require.NotEmpty(t, out.Items)
-	require.NotNil(t, out.NextToken, "never an empty token after a repeated one")
-	assert.NotEmpty(t, *out.NextToken)
-	assert.Contains(t, stderr, "resume with --starting-token "+*out.NextToken+"\n")
-
-	code, stdout, stderr = runCmd(t, append([]string{"--page-size", "2", "--starting-token", *out.NextToken}, demoArgs...)...)
-	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, wantSessions(7, devsessionstest.DemoProject)[:7], append(out.ids(), decode(t, stdout).ids()...))
+// A service that repeats a page token cannot be got past by resuming: the
+// command prints what it listed without a NextToken and exits 2 (issue 13).
+func TestRepeatedTokenExits2WithoutNextToken(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   []string
+		script func(*devsessionstest.Server)
+		before int
+	}{
+		{"single", append([]string{"--page-size", "2"}, demoArgs...),
+			func(s *devsessionstest.Server) { s.Script(2, devsessionstest.ServerFault{RepeatToken: true}) }, 4},
+		{"space", append([]string{"--page-size", "2", "--concurrency", "1"}, spaceArgs...),
+			func(s *devsessionstest.Server) {
+				s.ScriptDevEnvironment(devsessionstest.DemoDevEnvironment, 2, devsessionstest.ServerFault{RepeatToken: true})
+			}, 4},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := serveSpace(t, 7)
+			tc.script(srv)
+			code, stdout, stderr := runCmd(t, tc.args...)
+			assert.Equal(t, 2, code, stderr)
+			out := decode(t, stdout)
+			assert.Len(t, out.Items, tc.before, "what was listed is printed")
+			assert.Nil(t, out.NextToken, "no NextToken: resuming would repeat the same page")
+			assert.Contains(t, stderr, "the service repeated a page token")
+			assert.Contains(t, stderr, "the listing cannot go on")
+			assert.NotContains(t, stderr, "--starting-token ")
+			assert.NotContains(t, stderr, "devsessions:")
+		})
+	}
 }
 
 func TestProgressOnlyOnATerminal(t *testing.T) {
@@ -631,24 +668,35 @@ func TestStartingTokenTheServiceRefuses(t *testing.T) {
 		name  string
 		args  []string
 		token string
-		code  int
 		want  string
+		sent  bool
 	}{
 		{name: "a token cut short is sent, refused, and explained", args: demoArgs,
-			token: "eyJuZXh0VG9rZW4iOiAiQUFBQUFBQUFBQXJRaTBK", code: 1, want: "the --starting-token was refused"},
+			token: "eyJuZXh0VG9rZW4iOiAiQUFBQUFBQUFBQXJRaTBK", want: "the service refused --starting-token", sent: true},
 		{name: "a space token in single mode is refused before any request", args: demoArgs,
-			token: "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ", code: 2, want: "SpaceSessions token"},
+			token: "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
+			want: "--starting-token is the NextToken of a space-wide listing (a run without --dev-environment-id): drop --dev-environment-id"},
 		{name: "a paginator's token in space mode is refused before any request", args: spaceArgs,
-			token: "eyJuZXh0VG9rZW4iOiBudWxsfQ==", code: 2, want: "not a SpaceSessions token"},
+			token: "eyJuZXh0VG9rZW4iOiBudWxsfQ==",
+			want: "--starting-token is the NextToken of one dev environment's listing (a run with --dev-environment-id, or the AWS CLI's list-dev-environment-sessions): add --project-name and --dev-environment-id"},
+		{name: "a token that does not decode is refused before any request", args: demoArgs,
+			token: "a___b___c", want: "--starting-token is not a NextToken this command or the AWS CLI printed"},
+		{name: "a space token that does not decode is refused before any request", args: spaceArgs,
+			token: "dss1.!!", want: "--starting-token is not a NextToken this command or the AWS CLI printed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := serveSpace(t, 5)
 			code, stdout, stderr := runCmd(t, append([]string{"--starting-token", tc.token}, tc.args...)...)
-			assert.Equal(t, tc.code, code, stderr)
+			assert.Equal(t, 2, code, "retrying cannot help: %s", stderr)
 			assert.Empty(t, stdout)
 			assert.Contains(t, stderr, tc.want)
-			if tc.code == 2 {
+			assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line")
+			assert.True(t, strings.HasPrefix(stderr, "list-sessions: "))
+			assert.Equal(t, 1, strings.Count(stderr, "list-sessions"), "one prefix")
+			assert.NotContains(t, stderr, "devsessions")
+			assert.NotContains(t, stderr, "SpaceSessions")
+			if !tc.sent {
 				assert.Empty(t, srv.Requests(), "nothing is sent")
 			}
 		})
