@@ -83,7 +83,7 @@ func (c command) finish(ctx context.Context, l listing, next string, out printer
 		return exitUsage
 	}
 	code, reason, before := exitFailed, describe(l.err, l.op, l.env), "the error"
-	if signalled && errors.Is(l.err, context.Canceled) {
+	if signalled && (errors.Is(l.err, context.Canceled) || errors.As(l.err, &interrupted{})) {
 		code, reason, before = in.exitCode(), in.Error(), signalName(in.sig)
 	}
 	if refused {
