@@ -78,7 +78,7 @@ func (c command) finish(ctx context.Context, l listing, next string, out printer
 			}
 		}
 		c.say("%s", describe(l.err, l.op, l.env))
-		c.say("the listing cannot go on: the service answered a page with a token it had already given, " +
+		c.say("the listing cannot go on: the service answered a page with a token it had already given, "+
 			"so resuming would list the same sessions again; %d sessions were listed (printed above)", l.n)
 		return exitUsage
 	}
