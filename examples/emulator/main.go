@@ -5,8 +5,9 @@
 //
 //	go run ./examples/emulator --sessions 30 [--latency 50ms] [--rate-limit 10]
 //
-// Its output is two lines: an export line to paste into a shell, then an aws
-// command that then works unchanged. It serves until
+// Its output is two lines: an export line to paste into a shell (or to
+// eval: every value is quoted for the shell), then an aws command that then
+// works unchanged. It serves until
 // interrupted (SIGINT or SIGTERM), then exits 0.
 //
 // The certificate clients must trust is written, by default, to a new file
@@ -26,6 +27,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
@@ -73,13 +75,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "emulator:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CODECATALYST=%s AWS_BEARER_TOKEN_CODECATALYST=%s AWS_CA_BUNDLE=%s\n", srv.URL, *token, path)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CODECATALYST=%s AWS_BEARER_TOKEN_CODECATALYST=%s AWS_CA_BUNDLE=%s\n",
+		shellQuote(srv.URL), shellQuote(*token), shellQuote(path))
 	fmt.Fprintf(stdout, "aws codecatalyst list-dev-environment-sessions --space-name %s --project-name %s --dev-environment-id %s --max-items 5 --page-size 2\n",
 		devsessionstest.DemoSpace, devsessionstest.DemoProject, devsessionstest.DemoDevEnvironment)
 	fmt.Fprintf(stderr, "emulator: serving %d dev environments and %d sessions at %s until interrupted; the space: aws codecatalyst list-dev-environments --space-name %s\n",
 		len(envs), len(all), srv.URL, devsessionstest.DemoSpace)
 	<-ctx.Done()
 	return 0
+}
+
+// shellQuote quotes s for a POSIX shell: in single quotes, each single
+// quote written as '\'', so that eval of the export line gives every
+// value as it is, spaces and quotes included.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // writeCert writes pem to path, or to a new temporary file when path is "".
