@@ -5,8 +5,10 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -53,9 +55,28 @@ func serve(t *testing.T, n int) *devsessionstest.Server {
 	return srv
 }
 
+// otherBinary, when set, is a build of the command (another version of it)
+// that runCmd and the signal tests run instead of this package's code:
+// LIST_SESSIONS_TEST_BINARY=/path/to/list-sessions go test ./examples/list-sessions
+var otherBinary = os.Getenv("LIST_SESSIONS_TEST_BINARY")
+
+// runCmd runs the command with args and returns its exit status, standard
+// output and standard error.
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	code := run(t.Context(), args, &stdout, &stderr)
+	var code int
+	if otherBinary != "" {
+		cmd := exec.CommandContext(t.Context(), otherBinary, args...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			require.NoError(t, err)
+		}
+		code = cmd.ProcessState.ExitCode()
+	} else {
+		code = run(t.Context(), args, &stdout, &stderr)
+	}
 	assert.NotContains(t, stdout.String()+stderr.String(), secret, "the bearer token is never printed")
 	return code, stdout.String(), stderr.String()
 }

@@ -41,6 +41,9 @@ func TestMain(m *testing.M) {
 // binary returns the path of the command, built from this package.
 func binary(t *testing.T) string {
 	t.Helper()
+	if otherBinary != "" {
+		return otherBinary
+	}
 	built.once.Do(func() {
 		if built.dir, built.err = os.MkdirTemp("", "list-sessions-test-"); built.err != nil {
 			return
