@@ -131,6 +131,10 @@ func (c command) run(ctx context.Context, args []string) int {
 			devsessionstest.DemoSpace, len(envs), len(sessions), srv.URL)
 		client = srv.Client() // trusts the demo certificate
 	} else if client, err = newClient(ctx, f); err != nil {
+		if in, ok := interruption(ctx); ok {
+			c.say("%s", in.Error())
+			return in.exitCode()
+		}
 		c.say("%s", describeSetup(err))
 		return exitUsage
 	}
