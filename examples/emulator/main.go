@@ -86,8 +86,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // shellQuote quotes s for a POSIX shell: in single quotes, each single
-// quote written as '\”, so that eval of the export line gives every
-// value as it is, spaces and quotes included.
+// quote in s written as a closing quote, a backslash-escaped quote and an
+// opening quote, so that eval of the export line gives every value as it
+// is, spaces and quotes included.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
