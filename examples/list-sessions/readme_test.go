@@ -69,6 +69,9 @@ func TestReadmeEmulatorScript(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Run(), "the script fails:\n%s", stderr.String())
+	for _, complaint := range []string{"cannot open", "No such file", "Illegal number", "integer expression", "not found"} {
+		assert.NotContains(t, stderr.String(), complaint, "the shell has nothing to complain of")
+	}
 	// The export line is in the script's output file, which it removed;
 	// what reaches standard output is list-sessions' listing.
 	out := decode(t, stdout.String())
