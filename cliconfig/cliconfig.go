@@ -12,7 +12,10 @@
 //
 // The client does not retry a TLS certificate it does not trust;
 // [IsCertificateError] tells that error apart so that a program can say in
-// one line what to fix.
+// one line what to fix. [IsConnectionError] tells a connection that could
+// not be made, which the AWS CLI words `Could not connect to the endpoint
+// URL`; a missing profile is a [ProfileNotFoundError], in the AWS CLI's
+// words.
 package cliconfig
 
 import (

@@ -37,7 +37,8 @@ func (c command) say(format string, args ...any) {
 	fmt.Fprintf(c.stderr, "list-sessions: "+format+"\n", args...)
 }
 
-// usage reports a command line parse couldn't take: 0 for --help.
+// usage reports a command line that parse refused and returns its exit
+// status: 0 for --help (the flag package printed the usage), else 2.
 func (c command) usage(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -78,8 +79,12 @@ func (c command) finish(ctx context.Context, l listing, next string, out printer
 			}
 		}
 		c.say("%s", describe(l.err, l.op, l.env))
+		listed := ""
+		if l.n > 0 {
+			listed = fmt.Sprintf("; %d sessions were listed (printed above)", l.n)
+		}
 		c.say("the listing cannot go on: the service answered a page with a token it had already given, "+
-			"so resuming would list the same sessions again; %d sessions were listed (printed above)", l.n)
+			"so resuming would list the same sessions again%s", listed)
 		return exitUsage
 	}
 	code, reason, before := exitFailed, describe(l.err, l.op, l.env), "the error"
