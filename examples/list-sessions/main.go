@@ -17,11 +17,12 @@
 // With --dev-environment-id (which needs --project-name) it lists that dev
 // environment's sessions as `aws codecatalyst list-dev-environment-sessions`
 // does: --output json, text and table print what the AWS CLI prints for the
-// same call (timestamps in RFC 3339, the table without the CLI's colours),
-// and its NextToken works with the AWS CLI's --starting-token (given the
-// same --page-size). --max-items counts sessions and --page-size is sessions
-// per request in both modes; a NextToken resumes in the same mode, scope
-// and page sizes only.
+// same call, byte for byte (timestamps in RFC 3339; on a terminal the table
+// is coloured and fitted to its width, as the CLI's), and its NextToken
+// works with the AWS CLI's --starting-token (given the same --page-size).
+// --max-items counts sessions and --page-size is sessions per request in
+// both modes; a NextToken resumes in the same mode, scope and page sizes
+// only.
 //
 // --output text prints each session as it is delivered, one line at a time,
 // so that a pipeline sees a long listing as it goes; json and table print
@@ -81,7 +82,8 @@ type command struct {
 	// terminal reports whether stderr is a terminal, for progress.
 	terminal func() bool
 	// width is the width of the terminal standard output is, else 80: the
-	// table's, as the AWS CLI's; outTerminal tells whether it is one.
+	// table's, as the AWS CLI's; outTerminal tells whether it is one (the
+	// table is then coloured, as the CLI's).
 	width       int
 	outTerminal bool
 	// now is the time "how long ago" is counted from in the table.
@@ -151,7 +153,7 @@ func (c command) single(ctx context.Context, f flags, client *codecatalyst.Clien
 	}, func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) {
 		o.MaxItems, o.PageSize, o.StartingToken = int32(f.maxItems), int32(f.pageSize), f.startingToken
 	})
-	out := newPrinter(c.stdout, f.output, "ListDevEnvironmentSessions", c.width, nil, nil)
+	out := newPrinter(c.stdout, f.output, "ListDevEnvironmentSessions", c.tableStyle(), nil, nil)
 	l := listing{op: "ListDevEnvironmentSessions"}
 	for page, err := range p.Pages(ctx) {
 		if err != nil {
@@ -187,7 +189,7 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 	if c.terminal() && (f.output != "text" || !c.outTerminal) { // streamed text is its own progress
 		prog = startProgress(c.stderr, counting, c.progressDelay, c.progressEvery)
 	}
-	out := newPrinter(c.stdout, f.output, scopeTitle(f), c.width, spaceColumns(c.now()), spaceHeaders)
+	out := newPrinter(c.stdout, f.output, scopeTitle(f), c.tableStyle(), spaceColumns(c.now()), spaceHeaders)
 	l := listing{op: "ListDevEnvironments"}
 	for it, err := range s.Items(ctx) {
 		if err != nil {
@@ -210,6 +212,10 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 	prog.stop()
 	return c.finish(ctx, l, s.ResumeToken(), out)
 }
+
+// tableStyle is the table's width and colour: as the AWS CLI's, coloured
+// on a terminal.
+func (c command) tableStyle() table { return table{width: c.width, color: c.outTerminal} }
 
 func scopeTitle(f flags) string {
 	if f.project != "" {

@@ -22,15 +22,15 @@ type printer interface {
 }
 
 // newPrinter returns the printer of format for w. title is the table's
-// title; columns, when not nil, makes the table one section of those
-// columns (the space-wide table) instead of the CLI's rendering of the
-// result.
-func newPrinter(w io.Writer, format, title string, width int, columns func(value) []string, headers []string) printer {
+// title and style its width and colour; columns, when not nil, makes the
+// table one section of those columns under headers (the space-wide table)
+// instead of the CLI's rendering of the result.
+func newPrinter(w io.Writer, format, title string, style table, columns func(value) []string, headers []string) printer {
 	switch format {
 	case "text":
 		return &textPrinter{w: w}
 	case "table":
-		return &tablePrinter{w: w, title: title, width: width, columns: columns, headers: headers}
+		return &tablePrinter{w: w, title: title, style: style, columns: columns, headers: headers}
 	}
 	return &jsonPrinter{w: w}
 }
@@ -106,7 +106,7 @@ func (p *textPrinter) print(v value) error {
 type tablePrinter struct {
 	w       io.Writer
 	title   string
-	width   int
+	style   table // width and color
 	columns func(value) []string
 	headers []string
 	items   []value
@@ -118,7 +118,7 @@ func (p *tablePrinter) add(items []value) error {
 }
 
 func (p *tablePrinter) end(next string) error {
-	t := &table{width: p.width}
+	t := &table{width: p.style.width, color: p.style.color}
 	if p.columns == nil {
 		t.build(p.title, result(p.items, next), 0)
 		return t.render(p.w)

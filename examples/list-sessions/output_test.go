@@ -130,3 +130,62 @@ func TestWideCharactersArePythons(t *testing.T) {
 		assert.Equal(t, want, textWidth(string(r)), "%q", r)
 	}
 }
+
+// onTerminal runs argv with its standard output and error on a new
+// terminal cols wide (a pty, through Python's pty module) and returns what
+// the terminal received.
+const onTerminal = `
+import fcntl, os, pty, struct, sys, termios
+cols, argv = int(sys.argv[1]), sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 50, cols, 0, 0))
+out = b''
+while True:
+    try:
+        d = os.read(fd, 65536)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+`
+
+// On a terminal, the table is the AWS CLI's there too: coloured, and
+// fitted to the terminal's width.
+func TestTableOnATerminalIsTheAWSCLIs(t *testing.T) {
+	serveShapes(t)
+	env := awsEnv(t)
+	if err := exec.CommandContext(t.Context(), "python3", "-c", "import pty").Run(); err != nil {
+		t.Skip("SKIPPED: no python3 with pty to give the commands a terminal")
+	}
+	ours := binary(t)
+	for _, cols := range []string{"200", "100", "60"} {
+		for _, tc := range []struct {
+			name string
+			args []string
+		}{
+			{"everything", []string{"--dev-environment-id", devsessionstest.DemoDevEnvironment}},
+			{"cut", []string{"--dev-environment-id", devsessionstest.DemoDevEnvironment, "--max-items", "2", "--page-size", "2"}},
+			{"wide characters", []string{"--dev-environment-id", oddEnv}},
+		} {
+			t.Run(tc.name+", "+cols+" columns", func(t *testing.T) {
+				args := append([]string{"--space-name", devsessionstest.DemoSpace, "--project-name", devsessionstest.DemoProject, "--output", "table"}, tc.args...)
+				terminal := func(argv ...string) string {
+					cmd := exec.CommandContext(t.Context(), "python3", append([]string{"-c", onTerminal, cols}, argv...)...)
+					cmd.Env = env
+					out, err := cmd.Output()
+					require.NoError(t, err, "%v: %s", argv, out)
+					return string(out)
+				}
+				theirs := terminal(append([]string{"aws", "codecatalyst", "list-dev-environment-sessions"}, args...)...)
+				require.Contains(t, theirs, ansiElement, "the CLI colours its table on a terminal")
+				assert.Equal(t, theirs, terminal(append([]string{ours}, args...)...))
+			})
+		}
+	}
+}

@@ -10,9 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,42 +21,6 @@ import (
 
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
 )
-
-// built is the command, built once for the tests that send it signals.
-var built struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
-	}
-	os.Exit(code)
-}
-
-// binary returns the path of the command, built from this package.
-func binary(t *testing.T) string {
-	t.Helper()
-	if otherBinary != "" {
-		return otherBinary
-	}
-	built.once.Do(func() {
-		if built.dir, built.err = os.MkdirTemp("", "list-sessions-test-"); built.err != nil {
-			return
-		}
-		built.path = filepath.Join(built.dir, "list-sessions")
-		out, err := exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
-		if err != nil {
-			built.err = errors.New(string(out))
-		}
-	})
-	require.NoError(t, built.err, "building the command")
-	return built.path
-}
 
 // started is the command running as a process, its standard error
 // collected, its standard output read by the test.

@@ -12,7 +12,8 @@ import (
 // This file draws tables as the AWS CLI v1's --output table does: a port of
 // awscli/table.py (MultiTable, Section) and of the parts of
 // awscli/formatter.py (TableFormatter) that a listing's result reaches,
-// without the colours the CLI adds on a terminal.
+// with the colours the CLI adds on a terminal (its ColorizedStyler, through
+// colorama).
 
 // table is a titled box of sections, each one indented by its level, drawn
 // as wide as its widest section (MultiTable).
@@ -22,6 +23,46 @@ type table struct {
 	// each single-row section turned vertical, as the CLI does. The CLI
 	// takes 80 when standard output is not a terminal.
 	width int
+	// color draws as the CLI does on a terminal: values bright blue, the
+	// indentation's bars dim yellow, and after every write of the CLI's
+	// (colorama's autoreset) and at its exit a reset.
+	color bool
+}
+
+// The ANSI sequences of the CLI's ColorizedStyler, through colorama.
+const (
+	ansiReset   = "\x1b[0m"
+	ansiElement = "\x1b[1m\x1b[34m" // Style.BRIGHT + Fore.BLUE
+	ansiIndent  = "\x1b[2m\x1b[33m" // Style.DIM + Fore.YELLOW
+)
+
+// out is where a table is drawn, one write of the CLI's at a time.
+type out struct {
+	b     strings.Builder
+	color bool
+}
+
+func (o *out) write(s string) {
+	o.b.WriteString(s)
+	if o.color {
+		o.b.WriteString(ansiReset)
+	}
+}
+
+// element is a value as the CLI styles it (style_row_element).
+func (o *out) element(s string) string {
+	if o.color {
+		return ansiElement + s + ansiReset
+	}
+	return s
+}
+
+// bar is an indentation bar as the CLI styles it (style_indentation_char).
+func (o *out) bar() string {
+	if o.color {
+		return ansiIndent + "|" + ansiReset
+	}
+	return "|"
 }
 
 // section is a title, column headers and rows (Section).
@@ -129,12 +170,15 @@ func (t *table) render(w io.Writer) error {
 		t.vertical()
 		width = t.maxWidth()
 	}
-	var b strings.Builder
-	b.WriteString(strings.Repeat("-", width) + "\n")
+	o := &out{color: t.color}
+	o.write(strings.Repeat("-", width) + "\n")
 	for _, s := range t.sections {
-		s.render(&b, width-2*s.indent)
+		s.render(o, width-2*s.indent)
 	}
-	_, err := io.WriteString(w, b.String())
+	if t.color {
+		o.b.WriteString(ansiReset) // colorama's reset at the CLI's exit
+	}
+	_, err := io.WriteString(w, o.b.String())
 	return err
 }
 
@@ -155,9 +199,16 @@ func (t *table) vertical() {
 	}
 }
 
-func (s *section) render(b *strings.Builder, width int) {
-	edge := strings.Repeat("|", s.indent)
-	line := func(text string) { b.WriteString(edge + text + edge + "\n") }
+// render draws the section as the CLI writes it through an IndentedStream:
+// the left bars, the line, the right bars and the newline, each a write.
+func (s *section) render(o *out, width int) {
+	edge := strings.Repeat(o.bar(), s.indent)
+	line := func(text string) {
+		o.write(edge)
+		o.write(text)
+		o.write(edge)
+		o.write("\n")
+	}
 	if s.title != "" {
 		line(centerText(s.title, width, "|", "|"))
 		if len(s.headers) == 0 && len(s.rows) == 0 {
@@ -196,7 +247,7 @@ func (s *section) render(b *strings.Builder, width int) {
 				if i == 0 {
 					left = "|"
 				}
-				cur.WriteString(alignLeft(c, widths[i], left, "|"))
+				cur.WriteString(alignLeft(c, o.element(c), widths[i], left, "|"))
 			}
 			line(cur.String())
 		}
@@ -225,15 +276,15 @@ func centerText(text string, length int, left, right string) string {
 	return left + spaces(' ', start) + text + spaces(' ', length-len(right)-so) + right
 }
 
-// alignLeft left-aligns text in length columns between the edges, two
-// spaces in when it fits (align_left).
-func alignLeft(text string, length int, left, right string) string {
+// alignLeft left-aligns text, drawn as styled, in length columns between
+// the edges, two spaces in when it fits (align_left).
+func alignLeft(text, styled string, length int, left, right string) string {
 	n := textWidth(text)
 	padding := 2
 	if length-(n+2+len(left)+len(right)) < 0 {
 		padding = 0
 	}
-	return left + spaces(' ', padding) + text + spaces(' ', length-len(left)-padding-n-len(right)) + right
+	return left + spaces(' ', padding) + styled + spaces(' ', length-len(left)-padding-n-len(right)) + right
 }
 
 // spaces repeats c n times; none when n < 1, as Python's ' ' * n.
