@@ -37,15 +37,14 @@ func (c command) say(format string, args ...any) {
 	fmt.Fprintf(c.stderr, "list-sessions: "+format+"\n", args...)
 }
 
-// usage reports a command line that parse refused and returns its exit
-// status: 0 for --help (the flag package printed the usage), else 2.
-func (c command) usage(err error) int {
+// refused reports a command line that parse refused and returns its exit
+// status: 0 for --help, whose usage goes to standard output, else 2.
+func (c command) refused(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
+		usage(c.stdout)
 		return exitOK
 	}
-	if !errors.Is(err, errPrinted) {
-		c.say("%v", err)
-	}
+	c.say("%v", err)
 	return exitUsage
 }
 

@@ -32,9 +32,6 @@ func (f flags) spaceMode() bool { return f.env == "" }
 // spaceTokenPrefix starts every NextToken of a space-wide listing.
 const spaceTokenPrefix = "dss1."
 
-// errPrinted marks an error the flag package has printed, with the usage.
-var errPrinted = errors.New("printed")
-
 // exitStatuses is the part of --help a script relies on.
 const exitStatuses = `Exit status:
   0    the listing is complete.
@@ -48,17 +45,12 @@ const exitStatuses = `Exit status:
        the NextToken that resumes after it; a second signal exits at once.
 `
 
-func parse(args []string, stderr io.Writer) (flags, error) {
-	var f flags
-	var statuses string
+// flagSet is the command's flags, parsed into f and statuses, printing
+// nothing itself.
+func flagSet(f *flags, statuses *string) *flag.FlagSet {
 	fs := flag.NewFlagSet("list-sessions", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: list-sessions --space-name S [--project-name P [--dev-environment-id ID]] [flags]\n"+
-			"       list-sessions --demo [flags]\n\nFlags:\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\n%s", exitStatuses)
-	}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.StringVar(&f.space, "space-name", "", "name of the space (required unless --demo)")
 	fs.StringVar(&f.project, "project-name", "", "name of the project: list only its dev environments (required with --dev-environment-id)")
 	fs.StringVar(&f.env, "dev-environment-id", "", "ID of one dev environment to list the sessions of (default: every dev environment in scope)")
@@ -66,18 +58,39 @@ func parse(args []string, stderr io.Writer) (flags, error) {
 	fs.IntVar(&f.pageSize, "page-size", 0, "sessions per request, 1-200 (0: the service default)")
 	fs.IntVar(&f.envPageSize, "dev-environment-page-size", 0, "space mode: dev environments per request, 1-50 (0: the service default)")
 	fs.IntVar(&f.concurrency, "concurrency", 0, fmt.Sprintf("space mode: session listings in flight at once, 1-64 (0: %d)", devsessions.DefaultConcurrency))
-	fs.StringVar(&statuses, "statuses", "", "space mode: comma-separated dev environment statuses whose sessions are listed (default: RUNNING)")
+	fs.StringVar(statuses, "statuses", "", "space mode: comma-separated dev environment statuses whose sessions are listed (default: RUNNING)")
 	fs.StringVar(&f.startingToken, "starting-token", "", "NextToken printed by a previous run (or, for one dev environment, by the AWS CLI); \"\" starts from the beginning")
 	fs.StringVar(&f.output, "output", "json", "json, table or text")
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "endpoint URL (default: AWS_ENDPOINT_URL_CODECATALYST, else the service's)")
 	fs.StringVar(&f.region, "region", "", "AWS region")
 	fs.StringVar(&f.profile, "profile", "", "shared config profile")
 	fs.BoolVar(&f.demo, "demo", false, "serve the demo space from an embedded local endpoint and list it")
+	return fs
+}
+
+// usage writes --help: the synopsis, the flags and the exit statuses.
+func usage(w io.Writer) {
+	var f flags
+	var statuses string
+	fs := flagSet(&f, &statuses)
+	fs.SetOutput(w)
+	fmt.Fprintf(w, "Usage: list-sessions --space-name S [--project-name P [--dev-environment-id ID]] [flags]\n"+
+		"       list-sessions --demo [flags]\n\nFlags:\n")
+	fs.PrintDefaults()
+	fmt.Fprintf(w, "\n%s", exitStatuses)
+}
+
+// parse parses and checks a command line. It returns flag.ErrHelp for
+// --help and -h.
+func parse(args []string) (flags, error) {
+	var f flags
+	var statuses string
+	fs := flagSet(&f, &statuses)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, err
 		}
-		return f, fmt.Errorf("%w: %w", errPrinted, err)
+		return f, fmt.Errorf("%w (see --help)", err)
 	}
 	if f.demo && f.space == "" {
 		f.space = devsessionstest.DemoSpace

@@ -116,9 +116,9 @@ func isTerminal(w io.Writer) bool {
 }
 
 func (c command) run(ctx context.Context, args []string) int {
-	f, err := parse(args, c.stderr)
+	f, err := parse(args)
 	if err != nil {
-		return c.usage(err)
+		return c.refused(err)
 	}
 	var client *codecatalyst.Client
 	if f.demo {

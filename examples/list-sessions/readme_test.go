@@ -209,10 +209,14 @@ func TestReadmeRetryerOutlastsTheRetryQuota(t *testing.T) {
 // --help and the README list the same exit statuses.
 func TestHelpAndReadmeListTheExitStatuses(t *testing.T) {
 	isolate(t)
-	code, stdout, stderr := runCmd(t, "--help")
-	assert.Equal(t, 0, code)
-	assert.Empty(t, stdout)
-	assert.Contains(t, stderr, "\n"+exitStatuses)
+	for _, help := range []string{"--help", "-h"} {
+		code, stdout, stderr := runCmd(t, help)
+		assert.Equal(t, 0, code)
+		assert.Empty(t, stderr)
+		assert.True(t, strings.HasPrefix(stdout, "Usage: list-sessions "), "on standard output, for a pager")
+		assert.Contains(t, stdout, "\n  -max-items int\n")
+		assert.True(t, strings.HasSuffix(stdout, "\n"+exitStatuses))
+	}
 	readme, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
 	require.NoError(t, err)
 	_, section, ok := strings.Cut(string(readme), "\n## The command: list-sessions\n")
