@@ -50,6 +50,7 @@ func (p *jsonPrinter) add(items []value) error {
 
 func (p *jsonPrinter) end(next string) error {
 	var b strings.Builder
+	b.Grow(256 * (len(p.items) + 1)) // a session's object is about 230 bytes
 	writeJSON(&b, result(p.items, next), 0)
 	b.WriteString("\n")
 	_, err := io.WriteString(p.w, b.String())
@@ -222,7 +223,12 @@ func sortStrings(s []string) []string {
 // writeJSON writes v as Python's json.dump(v, indent=4, ensure_ascii=False)
 // does, at the given depth.
 func writeJSON(b *strings.Builder, v value, depth int) {
-	indent := func(d int) { b.WriteString("\n" + strings.Repeat("    ", d)) }
+	indent := func(d int) {
+		b.WriteByte('\n')
+		for range d {
+			b.WriteString("    ")
+		}
+	}
 	switch c := v.(type) {
 	case object:
 		if len(c) == 0 {
@@ -267,6 +273,11 @@ func writeJSON(b *strings.Builder, v value, depth int) {
 // off: only the quote, the backslash and control characters are escaped.
 func writeJSONString(b *strings.Builder, s string) {
 	b.WriteByte('"')
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' }) {
+		b.WriteString(s) // nothing to escape: the common case
+		b.WriteByte('"')
+		return
+	}
 	for _, r := range s {
 		switch r {
 		case '"':
