@@ -190,26 +190,29 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 		prog = startProgress(c.stderr, counting, c.progressDelay, c.progressEvery)
 	}
 	out := newPrinter(c.stdout, f.output, scopeTitle(f), c.tableStyle(), spaceColumns(c.now()), spaceHeaders)
-	l := listing{op: "ListDevEnvironments"}
-	for it, err := range s.Items(ctx) {
-		if err != nil {
-			// An error listing one dev environment's sessions comes with
-			// that dev environment: stop there, so that NextToken resumes
-			// at it, rather than skip it silently.
-			if id := aws.ToString(it.DevEnvironment.Id); id != "" {
-				l.op = "ListDevEnvironmentSessions"
-				l.env = id + " (" + devEnvLabel(it.DevEnvironment) + ") in project " + aws.ToString(it.DevEnvironment.ProjectName)
+	l := func() (l listing) {
+		defer prog.stop() // before the output, and on every path
+		l.op = "ListDevEnvironments"
+		for it, err := range s.Items(ctx) {
+			if err != nil {
+				// An error listing one dev environment's sessions comes with
+				// that dev environment: stop there, so that NextToken resumes
+				// at it, rather than skip it silently.
+				if id := aws.ToString(it.DevEnvironment.Id); id != "" {
+					l.op = "ListDevEnvironmentSessions"
+					l.env = id + " (" + devEnvLabel(it.DevEnvironment) + ") in project " + aws.ToString(it.DevEnvironment.ProjectName)
+				}
+				l.err = err
+				break
 			}
-			l.err = err
-			break
+			l.n++
+			counting.sessions.Add(1)
+			if l.werr = out.add([]value{spaceValue(it)}); l.werr != nil {
+				break
+			}
 		}
-		l.n++
-		counting.sessions.Add(1)
-		if l.werr = out.add([]value{spaceValue(it)}); l.werr != nil {
-			break
-		}
-	}
-	prog.stop()
+		return l
+	}()
 	return c.finish(ctx, l, s.ResumeToken(), out)
 }
 
