@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,6 +81,24 @@ func TestStartingTokenTheServiceRefuses(t *testing.T) {
 			if !tc.sent {
 				assert.Empty(t, srv.Requests(), "nothing is sent")
 			}
+		})
+	}
+}
+
+// Interrupted before anything was listed: nothing on standard output (the
+// same command starts at the same place), the signal's status.
+func TestInterruptedBeforeAnythingListed(t *testing.T) {
+	for name, args := range map[string][]string{"single": demoArgs, "space": spaceArgs} {
+		t.Run(name, func(t *testing.T) {
+			srv := serveSpace(t, 5)
+			ctx, cancel := context.WithCancelCause(t.Context())
+			cancel(interrupted{syscall.SIGTERM})
+			var stdout, stderr bytes.Buffer
+			code := run(ctx, args, &stdout, &stderr)
+			assert.Equal(t, 143, code)
+			assert.Empty(t, stdout.String())
+			assert.Equal(t, "list-sessions: interrupted by SIGTERM\n", stderr.String())
+			assert.Empty(t, srv.Requests())
 		})
 	}
 }
