@@ -244,3 +244,42 @@ func TestOnSignals(t *testing.T) {
 	assert.False(t, ok, "stop cancels without a signal")
 	assert.Error(t, ctx.Err())
 }
+
+// A run leaves no goroutine of its own behind: not the progress line's, not
+// a listing's, whether it ends, fails or is interrupted.
+func TestRunLeavesNoGoroutine(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cancel bool
+		script func(*devsessionstest.Server)
+	}{
+		{"complete", false, func(*devsessionstest.Server) {}},
+		{"failed", false, func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 1, accessDenied) }},
+		{"interrupted", true, func(*devsessionstest.Server) {}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := serveSpace(t, 5, func(o *devsessionstest.ServerOptions) { o.Latency = 5 * time.Millisecond })
+			tc.script(srv)
+			ignore := goleak.IgnoreCurrent()
+			ctx, cancel := context.WithCancelCause(t.Context())
+			defer cancel(nil)
+			cancelled := make(chan struct{})
+			go func() {
+				defer close(cancelled)
+				if tc.cancel {
+					untilRequests(srv, 3)
+					cancel(interrupted{syscall.SIGINT})
+				}
+			}()
+			var stdout, stderr bytes.Buffer
+			c := command{stdout: &stdout, stderr: &stderr, terminal: func() bool { return true }, width: 80, now: time.Now,
+				progressDelay: 0, progressEvery: time.Millisecond}
+			c.run(ctx, append([]string{"--concurrency", "4"}, spaceArgs...))
+			<-cancelled // the test's own goroutine has ended
+			goleak.VerifyNone(t, ignore,
+				goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+				goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+				goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+		})
+	}
+}
