@@ -373,3 +373,85 @@ func BenchmarkListDevEnvironmentsItem(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkEngineShare measures, interleaved in one loop, what a user pays
+// for the paginator beside what a listing costs anyway: one request for a
+// page of 25 sessions over the SDK's client to the local HTTPS endpoint
+// (devsessionstest.Server: TLS, the SDK's middleware, JSON both ways), and
+// per page the cost of our paginator and of the SDK's over the
+// allocation-free pagedClient (pages of 25, 480 of them), and our Items
+// iterator's allocations per item beyond the page loop's. It reports the engine's time per page
+// as a percentage of the request's and the allocations of each.
+func BenchmarkEngineShare(b *testing.B) {
+	ctx := context.Background()
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Sessions: devsessionstest.Sessions(25)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	https := srv.Client()
+	const size = 25
+	paged := newPagedClient(benchItems, size)
+	pages := len(paged.pages)
+	in := input()
+	in.MaxResults = aws.Int32(size)
+
+	var reqTime, oursTime, sdkTime time.Duration
+	var oursAllocs, sdkAllocs, itemAllocs uint64
+	measure := func(d *time.Duration, allocs *uint64, run func()) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		run()
+		*d += time.Since(start)
+		runtime.ReadMemStats(&after)
+		if allocs != nil {
+			*allocs += after.Mallocs - before.Mallocs
+		}
+	}
+	n := 0
+	for b.Loop() {
+		measure(&reqTime, nil, func() {
+			out, err := https.ListDevEnvironmentSessions(ctx, in)
+			if err != nil || len(out.Items) != size {
+				b.Fatal(err)
+			}
+		})
+		measure(&oursTime, &oursAllocs, func() {
+			if got := countPages(b, ctx, devsessions.NewListDevEnvironmentSessionsPaginator(paged, in)); got != pages {
+				b.Fatal(got)
+			}
+		})
+		measure(&sdkTime, &sdkAllocs, func() {
+			p := codecatalyst.NewListDevEnvironmentSessionsPaginator(paged, in)
+			if got := countPages(b, ctx, p); got != pages {
+				b.Fatal(got)
+			}
+		})
+		var ignored time.Duration
+		measure(&ignored, &itemAllocs, func() {
+			items := 0
+			for _, err := range devsessions.NewListDevEnvironmentSessionsPaginator(paged, in).Items(ctx) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				items++
+			}
+			if items != benchItems {
+				b.Fatal(items)
+			}
+		})
+		n++
+	}
+	perPage := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(n*pages) }
+	request := float64(reqTime.Nanoseconds()) / float64(n)
+	b.ReportMetric(request/1e3, "request-us")
+	b.ReportMetric(perPage(oursTime), "ours-ns/page")
+	b.ReportMetric(perPage(sdkTime), "sdk-ns/page")
+	b.ReportMetric(100*perPage(oursTime)/request, "ours-%-of-request")
+	b.ReportMetric(float64(oursAllocs)/float64(n*pages), "ours-allocs/page")
+	b.ReportMetric(float64(sdkAllocs)/float64(n*pages), "sdk-allocs/page")
+	// What Items allocates beyond the page loop over the same pages (its
+	// iterator, once a run), per item: 0 means nothing grows with the items.
+	b.ReportMetric(float64(int64(itemAllocs)-int64(oursAllocs))/float64(n*benchItems), "items-allocs/item")
+}

@@ -3,11 +3,16 @@ package devsessions_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -58,33 +63,22 @@ func isolatedCLIEnv(tb testing.TB, srv *devsessionstest.Server) []string {
 }
 
 type cliResult struct {
-	Items []struct {
-		ID string `json:"id"`
-	} `json:"items"`
-	NextToken string `json:"NextToken"`
+	Items     []map[string]any `json:"items"`
+	NextToken string           `json:"NextToken"`
 }
 
-// listOp runs the operation's AWS CLI command: list-dev-environment-sessions
-// or list-dev-environments, in the demo project.
+// listOp runs the operation's AWS CLI command (aws codecatalyst list-...)
+// with the operation's valid params as options, in the demo scope. An
+// operation without a page size (ListSpaces) gets no --page-size, which the
+// AWS CLI refuses for it: the server's page size stands in for it.
 func (c *awsCLI) listOp(op operation, maxItems, pageSize int, startingToken string) ([]string, string) {
 	c.t.Helper()
-	args := []string{"codecatalyst"}
-	switch op.name {
-	case sessionsOp.name:
-		args = append(args, "list-dev-environment-sessions",
-			"--space-name", devsessionstest.DemoSpace, "--project-name", devsessionstest.DemoProject,
-			"--dev-environment-id", devsessionstest.DemoDevEnvironment)
-	case envsOp.name:
-		args = append(args, "list-dev-environments",
-			"--space-name", devsessionstest.DemoSpace, "--project-name", devsessionstest.DemoProject)
-	default:
-		c.t.Fatalf("no AWS CLI command for %s", op.name)
-	}
+	args := append([]string{"codecatalyst", kebab(op.name)}, cliOptions(op.params())...)
 	args = append(args, "--endpoint-url", c.srv.URL, "--output", "json")
 	if maxItems > 0 {
 		args = append(args, "--max-items", strconv.Itoa(maxItems))
 	}
-	if pageSize > 0 {
+	if pageSize > 0 && op.maxPageSize > 0 {
 		args = append(args, "--page-size", strconv.Itoa(pageSize))
 	}
 	if startingToken != "" {
@@ -100,19 +94,58 @@ func (c *awsCLI) listOp(op operation, maxItems, pageSize int, startingToken stri
 	require.NoError(c.t, json.Unmarshal(out, &res), string(out))
 	got := []string{}
 	for _, it := range res.Items {
-		got = append(got, it.ID)
+		id, ok := it[op.key].(string)
+		require.True(c.t, ok, "item %v has no %s", it, op.key)
+		got = append(got, id)
 	}
 	return got, res.NextToken
 }
 
+// kebab is the AWS CLI's spelling of a Go name: ListDevEnvironments is
+// list-dev-environments.
+func kebab(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cliOptions are the AWS CLI options for the set members of params (a
+// pointer to an SDK input of strings and times).
+func cliOptions(params any) []string {
+	var out []string
+	v := reflect.ValueOf(params).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if !v.Type().Field(i).IsExported() || f.Kind() != reflect.Pointer || f.IsNil() {
+			continue
+		}
+		value := fmt.Sprint(f.Elem().Interface())
+		if t, ok := f.Interface().(*time.Time); ok {
+			value = t.Format(time.RFC3339)
+		}
+		out = append(out, "--"+kebab(v.Type().Field(i).Name), value)
+	}
+	return out
+}
+
 // opServer starts a server holding the operation's n items in the demo
-// project.
+// scope, two to a page when a request has no maxResults (so ListSpaces has
+// several pages).
 func opServer(t *testing.T, op operation, n int) *devsessionstest.Server {
 	t.Helper()
-	if op.name == sessionsOp.name {
-		return startServer(t, n)
+	o := devsessionstest.ServerOptions{Token: secret, Data: devsessionstest.SampleData(n), PageSize: 2}
+	if op.name == envsOp.name { // the fixture's dev environments, and no other
+		o.Data.DevEnvironments, o.Data.Sessions = devEnvironments(n), nil
 	}
-	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Token: secret, DevEnvironments: devEnvironments(n)})
+	srv, err := devsessionstest.NewServer(o)
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	return srv

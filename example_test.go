@@ -163,3 +163,34 @@ func ExampleListDevEnvironmentSessionsPaginatorOptions_stopOnDuplicateToken() {
 	// Output:
 	// 6 sessions, error: <nil> more: false
 }
+
+// Every operation botocore pages has the SDK's constructor name and the
+// same paginator and options: here the projects of a space, then the first
+// two workflow runs of a project, with a token that resumes after them.
+func ExampleNewListProjectsPaginator() {
+	client := devsessionstest.NewDataClient(devsessionstest.SampleData(3))
+	ctx := context.Background()
+	projects := devsessions.NewListProjectsPaginator(client,
+		&codecatalyst.ListProjectsInput{SpaceName: aws.String(devsessionstest.DemoSpace)})
+	for project, err := range projects.Items(ctx) {
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Println(aws.ToString(project.Name))
+	}
+	runs := devsessions.NewListWorkflowRunsPaginator(client, &codecatalyst.ListWorkflowRunsInput{
+		SpaceName: aws.String(devsessionstest.DemoSpace), ProjectName: aws.String(devsessionstest.DemoProject),
+	}, func(o *devsessions.ListWorkflowRunsPaginatorOptions) { o.MaxItems = 2 })
+	first, err := runs.Collect(ctx)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(len(first), "runs, then", runs.ResumeToken())
+	// Output:
+	// project-0000
+	// project-0001
+	// project-0002
+	// 2 runs, then eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==
+}

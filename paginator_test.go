@@ -1,10 +1,16 @@
 package devsessions_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,11 +18,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 	"github.com/aws/smithy-go"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/codecatalyst-contrib/devsessions"
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // b64 is how botocore encodes a token dict already dumped to JSON.
@@ -26,7 +31,7 @@ func b64(json string) string { return base64.StdEncoding.EncodeToString([]byte(j
 // operation's span.
 
 func TestRequestSizes(t *testing.T) {
-	for _, op := range operations {
+	for _, op := range withPageSize(operations) {
 		t.Run(op.name, func(t *testing.T) {
 			maxSize := op.maxPageSize
 			cases := []struct {
@@ -61,7 +66,7 @@ func TestRequestSizes(t *testing.T) {
 				{name: "a skip never widens a request beyond the page size", n: 30, pageSize: 10, maxItems: 10, start: `{"nextToken": "tok-10", "boto_truncate_amount": 3}`, wantSizes: []int32{10, 3}, wantPages: []int{7, 3}},
 				{name: "a skip longer than the page carries over at the page size", n: 30, pageSize: 5, start: `{"nextToken": null, "boto_truncate_amount": 17}`, wantSizes: []int32{5, 5, 5, 5, 5, 5}, wantPages: []int{0, 0, 0, 3, 5, 5}},
 				{name: "a skip longer than the page under a cap counts the carried skip", n: 30, pageSize: 5, maxItems: 4, start: `{"nextToken": null, "boto_truncate_amount": 7}`, wantSizes: []int32{5, 5, 1}, wantPages: []int{0, 3, 1}},
-				{name: "the model's maximum is accepted", n: 2*int(maxSize) + 50, pageSize: maxSize, wantSizes: []int32{maxSize, maxSize, maxSize}, wantPages: []int{int(maxSize), int(maxSize), 50}},
+				{name: "the model's maximum is accepted", n: 2*int(maxSize) + int(maxSize)/2, pageSize: maxSize, wantSizes: []int32{maxSize, maxSize, maxSize}, wantPages: []int{int(maxSize), int(maxSize), int(maxSize) / 2}},
 				{name: "params.MaxResults at the model's maximum is accepted", n: int(maxSize) + 1, maxResults: aws.Int32(maxSize), wantSizes: []int32{maxSize, maxSize}, wantPages: []int{int(maxSize), 1}},
 			}
 			for _, tc := range cases {
@@ -120,7 +125,7 @@ func TestMaxItemsOnEverySurface(t *testing.T) {
 			return p.Collect(ctx)
 		},
 	}
-	for _, op := range operations {
+	for _, op := range withPageSize(operations) {
 		for name, run := range surfaces {
 			t.Run(op.name+"/"+name, func(t *testing.T) {
 				fake := op.newFake(26)
@@ -237,6 +242,7 @@ func TestStartingToken(t *testing.T) {
 				{name: "white space around a token is ignored", token: " " + b64(`{"nextToken": "tok-20"}`) + "\n", wantFirst: "tok-20", wantItems: span(20, 26)},
 				{name: "a skip longer than the page size still resumes at the item", token: b64(`{"nextToken": "tok-10", "boto_truncate_amount": 5}`), pageSize: 2, wantFirst: "tok-10", wantItems: span(15, 26)},
 				{name: "a skip past the end of a short page carries over", token: b64(`{"nextToken": "tok-20", "boto_truncate_amount": 9}`), pageSize: 2, wantFirst: "tok-20", wantItems: []string{}},
+				{name: "non-canonical base64 (non-zero trailing bits) reads as botocore reads it", token: nonCanonical(t, b64(`{"nextToken": "tok-20"}`)), wantFirst: "tok-20", wantItems: span(20, 26)},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
@@ -258,6 +264,16 @@ func TestStartingToken(t *testing.T) {
 				_, err := p.NextPage(t.Context())
 				require.NoError(t, err)
 				assert.Equal(t, []string{"tok-20"}, tokens(fake.Requests()))
+			})
+			t.Run("base64 of what is no JSON object and not refused by botocore is a raw token, as in botocore", func(t *testing.T) {
+				for _, tok := range []string{b64("[]"), b64("tok-20")} {
+					fake := op.newFake(26)
+					p := op.pager(fake, po(0, 0, tok))
+					_, err := p.NextPage(t.Context())
+					var ve *types.ValidationException
+					require.ErrorAs(t, err, &ve, "the service decides")
+					assert.Equal(t, []string{tok}, tokens(fake.Requests()))
+				}
 			})
 			t.Run("a legacy token with a non-numeric amount is sent raw", func(t *testing.T) {
 				fake := op.newFake(26)
@@ -289,8 +305,16 @@ func TestInvalidStartingToken(t *testing.T) {
 		"over 128 KiB":                   strings.Repeat("x", 128<<10+1),
 		"only white space":               " \n",
 		"a SpaceSessions token":          "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
+		"a later SpaceSessions token":    "dss2.AAEC",
+		"base64 of null":                 b64("null"),
+		"base64 of a JSON string":        b64(`"tok-20"`),
+		"base64 of a JSON number":        b64("12"),
+		"base64 of a JSON boolean":       b64("true"),
 	}
 	for _, op := range operations {
+		cases := maps.Clone(cases)
+		cases["service token one character over the model's bound"] = strings.Repeat("x", op.maxToken+1)
+		cases["JSON service token one character over the model's bound"] = b64(`{"nextToken": "` + strings.Repeat("x", op.maxToken+1) + `"}`)
 		for name, tok := range cases {
 			t.Run(op.name+"/"+name, func(t *testing.T) {
 				fake := op.newFake(5)
@@ -316,17 +340,25 @@ func TestInvalidParameters(t *testing.T) {
 			over := op.maxPageSize + 1
 			cases := []invalidInput{
 				{name: "nil client", mention: "client", newPager: func(any) anyPager { return op.pager(nil, popts{}) }},
-				{name: "PageSize over the model's maximum", mention: "PageSize", newPager: func(c any) anyPager { return op.pager(c, po(0, over, "")) }},
-				{name: "negative PageSize", mention: "PageSize", newPager: func(c any) anyPager { return op.pager(c, po(0, -1, "")) }},
-				{name: "zero params.MaxResults", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(0)}, popts{}) }},
-				{name: "params.MaxResults over the model's maximum", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(over)}, popts{}) }},
-				{name: "params.MaxResults far over the maximum", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(500)}, popts{}) }},
-				{name: "zero params.MaxResults with PageSize set", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(0)}, po(0, 5, "")) }},
-				{name: "params.MaxResults over the maximum with PageSize set", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(over)}, po(0, 5, "")) }},
 				{name: "negative MaxItems", mention: "MaxItems", newPager: func(c any) anyPager { return op.pager(c, po(-1, 0, "")) }},
 				{name: "empty params.NextToken", mention: "NextToken", newPager: func(c any) anyPager { return op.newPager(c, args{NextToken: aws.String("")}, popts{}) }},
+				{name: "params.NextToken one character over the model's bound", mention: "NextToken", newPager: func(c any) anyPager {
+					return op.newPager(c, args{NextToken: aws.String(strings.Repeat("t", op.maxToken+1))}, popts{})
+				}},
+				{name: "typed nil client", mention: "client", newPager: func(any) anyPager { return op.pager((*codecatalyst.Client)(nil), popts{}) }},
 				{name: "negative Prefetch", mention: "Prefetch", newPager: func(c any) anyPager { return op.pager(c, popts{Prefetch: -1}) }},
 				{name: "Prefetch over 100", mention: "Prefetch", newPager: func(c any) anyPager { return op.pager(c, popts{Prefetch: 101}) }},
+			}
+			if op.maxPageSize > 0 { // ListSpaces has neither PageSize nor params.MaxResults
+				cases = append(cases, []invalidInput{
+					{name: "PageSize over the model's maximum", mention: "PageSize", newPager: func(c any) anyPager { return op.pager(c, po(0, over, "")) }},
+					{name: "negative PageSize", mention: "PageSize", newPager: func(c any) anyPager { return op.pager(c, po(0, -1, "")) }},
+					{name: "zero params.MaxResults", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(0)}, popts{}) }},
+					{name: "params.MaxResults over the model's maximum", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(over)}, popts{}) }},
+					{name: "params.MaxResults far over the maximum", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(500)}, popts{}) }},
+					{name: "zero params.MaxResults with PageSize set", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(0)}, po(0, 5, "")) }},
+					{name: "params.MaxResults over the maximum with PageSize set", mention: "MaxResults", newPager: func(c any) anyPager { return op.newPager(c, args{MaxResults: aws.Int32(over)}, po(0, 5, "")) }},
+				}...)
 			}
 			for _, tc := range append(cases, op.invalid...) {
 				t.Run(tc.name, func(t *testing.T) {
@@ -338,13 +370,14 @@ func TestInvalidParameters(t *testing.T) {
 						assert.Contains(t, err.Error(), tc.mention)
 					}
 					assert.False(t, p.HasMorePages())
+					assertReportsAgain(t, p, devsessions.ErrInvalidParameter)
 					assert.Equal(t, calls, fake.Calls(), "nothing is sent")
-					for _, err := range p.Items(t.Context()) {
-						assert.Fail(t, "Items yields nothing once the error was reported", err)
-					}
 				})
 			}
 			t.Run("the model's bounds are accepted", func(t *testing.T) {
+				if op.maxPageSize == 0 {
+					return // no page size, no bounds
+				}
 				for _, size := range []int32{1, op.maxPageSize} {
 					for _, p := range []anyPager{
 						op.pager(fake, po(0, size, "")),
@@ -393,6 +426,9 @@ func TestInvalidInputKeepsTheStartingToken(t *testing.T) {
 			{name: "params.NextToken alone is no StartingToken", o: po(-1, 0, ""), a: args{NextToken: aws.String("tok-10")}, want: ""},
 		}
 		for _, tc := range cases {
+			if op.maxPageSize == 0 && (tc.a.MaxResults != nil || tc.o.PageSize > op.maxPageSize) {
+				continue // ListSpaces has neither a PageSize nor params.MaxResults to get wrong
+			}
 			t.Run(op.name+"/"+tc.name, func(t *testing.T) {
 				fake := op.newFake(30)
 				p := op.newPager(fake, tc.a, tc.o)
@@ -475,8 +511,7 @@ func TestDuplicateTokens(t *testing.T) {
 					assert.Equal(t, tc.wantPages, pages)
 					if tc.wantErr {
 						require.ErrorIs(t, err, devsessions.ErrDuplicateToken)
-						_, again := p.NextPage(t.Context())
-						assert.ErrorIs(t, again, devsessions.ErrDuplicateToken)
+						assertReportsAgain(t, p, devsessions.ErrDuplicateToken)
 					} else {
 						require.NoError(t, err)
 					}
@@ -519,6 +554,29 @@ func TestDuplicateTokens(t *testing.T) {
 				require.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
 				assert.Equal(t, span(0, 4), got, "every item before the error is delivered once")
 				assert.Equal(t, 2, fake.Calls())
+				assertReportsAgain(t, p, devsessions.ErrDuplicateToken)
+				assert.Equal(t, 2, fake.Calls(), "reporting it again sends nothing")
+
+			})
+			t.Run("resuming after a repeat delivers the cycle's items again before the same error", func(t *testing.T) {
+				// tok-2 -> tok-4 -> tok-2: the run delivers 0..5 and stops on
+				// the repeat; its ResumeToken stays on tok-4's page, past 4
+				// and 5, so a resumed run asks for that page again, follows
+				// the service back to tok-2 and delivers 2 and 3 again.
+				fake := op.newFake(10)
+				for call := 3; call <= 50; call++ {
+					fake.Script(call, devsessionstest.Fault{NextToken: aws.String("tok-2")})
+				}
+				p := op.pager(fake, po(0, 2, ""))
+				got, errs := drainIDs(t.Context(), p)
+				assert.Equal(t, span(0, 6), got)
+				require.Len(t, errs, 1)
+				require.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
+				resumed := op.pager(fake, po(0, 2, p.ResumeToken()))
+				again, errs := drainIDs(t.Context(), resumed)
+				assert.Equal(t, span(2, 4), again)
+				require.Len(t, errs, 1)
+				require.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
 			})
 		})
 	}
@@ -766,4 +824,320 @@ func TestInputsAreNeverReused(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A boto_truncate_amount near 2^31 cannot overflow the request size: every
+// request asks for 1..the model's maximum, and nothing panics.
+func TestHugeSkipDoesNotOverflowTheRequestSize(t *testing.T) {
+	for _, op := range operations {
+		for _, amount := range []int64{2147483647, 2147483646} {
+			t.Run(fmt.Sprintf("%s/%d", op.name, amount), func(t *testing.T) {
+				fake := op.newFake(30)
+				tok := b64(fmt.Sprintf(`{"nextToken": "tok-10", "boto_truncate_amount": %d}`, amount))
+				p := op.pager(fake, po(10, op.maxPageSize, tok))
+				var items []string
+				var err error
+				require.NotPanics(t, func() { items, err = p.Collect(t.Context()) })
+				require.NoError(t, err)
+				assert.Empty(t, items, "the skip is past the end")
+				reqs := fake.Requests()
+				require.NotEmpty(t, reqs)
+				for i, size := range sizes(reqs) {
+					if op.maxPageSize == 0 { // no page size: maxResults is never sent
+						assert.Zero(t, size, "request %d", i)
+						continue
+					}
+					assert.GreaterOrEqual(t, size, int32(1), "request %d", i)
+					assert.LessOrEqual(t, size, op.maxPageSize, "request %d", i)
+				}
+				assert.Empty(t, p.ResumeToken(), "nothing remains")
+			})
+		}
+	}
+}
+
+// serverFor returns a server holding n items of every operation in the
+// demo scope, two to a page when a request has no maxResults (ListSpaces).
+func serverFor(t *testing.T, n int) *devsessionstest.Server {
+	t.Helper()
+	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Token: secret, Data: devsessionstest.SampleData(n), PageSize: 2})
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// otherListingToken returns a ResumeToken (at a page boundary) of another
+// operation's listing on srv: valid there, refused in op's.
+func otherListingToken(t *testing.T, op operation, srv *devsessionstest.Server) string {
+	t.Helper()
+	other := operationNamed(t, "ListAccessTokens")
+	if op.name == other.name {
+		other = operationNamed(t, "ListProjects")
+	}
+	p := other.pager(srv.Client(), po(4, 2, ""))
+	items, err := p.Collect(t.Context())
+	require.NoError(t, err)
+	require.Len(t, items, 4)
+	require.NotEmpty(t, p.ResumeToken())
+	return p.ResumeToken()
+}
+
+// When the service refuses the first request of a run started from
+// StartingToken as invalid, the error says that StartingToken was refused
+// and that omitting it starts over; errors.As still finds the exception.
+// A request made from params.NextToken gets no such hint.
+func TestRefusedStartingTokenSaysSo(t *testing.T) {
+	for _, op := range operations {
+		t.Run(op.name, func(t *testing.T) {
+			srv := serverFor(t, 12)
+			cases := map[string]string{
+				"a raw token cut short":                   "eyJub3QiOiAiYSB0b2tlbiJ9"[:20],
+				"a service token of another listing":      "",
+				"a service token with its last char lost": "",
+			}
+			other := otherListingToken(t, op, srv)
+			cases["a service token of another listing"] = other
+			// A page-boundary token of this listing, with the service token
+			// inside damaged.
+			good := op.pager(srv.Client(), po(2, 2, ""))
+			_, err := good.Collect(t.Context())
+			require.NoError(t, err)
+			raw := serviceToken(t, good.ResumeToken())
+			cases["a service token with its last char lost"] = raw[:len(raw)-1]
+
+			for name, tok := range cases {
+				t.Run(name, func(t *testing.T) {
+					p := op.pager(srv.Client(), po(0, 2, tok))
+					before := p.ResumeToken()
+					_, err := p.NextPage(t.Context())
+					require.Error(t, err)
+					var ve *types.ValidationException
+					require.ErrorAs(t, err, &ve, "the service's exception is still found: %v", err)
+					assert.ErrorIs(t, err, devsessions.ErrInvalidStartingToken)
+					assert.Contains(t, err.Error(), "StartingToken")
+					assert.Contains(t, err.Error(), "omit")
+					assert.NotContains(t, err.Error(), secret)
+					assert.True(t, p.HasMorePages(), "a failed request is not permanent")
+					assert.Equal(t, before, p.ResumeToken(), "the position is unchanged")
+				})
+			}
+			t.Run("a bad params.NextToken gets no StartingToken hint", func(t *testing.T) {
+				p := op.newPager(srv.Client(), args{NextToken: aws.String(other)}, po(0, 2, ""))
+				_, err := p.NextPage(t.Context())
+				var ve *types.ValidationException
+				require.ErrorAs(t, err, &ve)
+				assert.NotErrorIs(t, err, devsessions.ErrInvalidStartingToken)
+				assert.NotContains(t, err.Error(), "StartingToken")
+				assert.NotContains(t, err.Error(), "omit")
+			})
+			t.Run("a refusal after the first page gets no StartingToken hint", func(t *testing.T) {
+				fake := op.newFake(10)
+				fake.Script(2, devsessionstest.Fault{Err: &types.ValidationException{Message: aws.String("later")}})
+				p := op.pager(fake, po(0, 2, "tok-2"))
+				_, err := p.NextPage(t.Context())
+				require.NoError(t, err)
+				_, err = p.NextPage(t.Context())
+				var ve *types.ValidationException
+				require.ErrorAs(t, err, &ve)
+				assert.NotContains(t, err.Error(), "StartingToken")
+			})
+			t.Run("another error on the first request gets no StartingToken hint", func(t *testing.T) {
+				fake := op.newFake(10)
+				fake.Script(1, devsessionstest.Fault{Err: &types.ThrottlingException{Message: aws.String("slow down")}})
+				_, err := op.pager(fake, po(0, 2, "tok-2")).NextPage(t.Context())
+				var te *types.ThrottlingException
+				require.ErrorAs(t, err, &te)
+				assert.NotContains(t, err.Error(), "StartingToken")
+			})
+		})
+	}
+}
+
+// serviceToken returns the nextToken inside a botocore page-boundary token.
+func serviceToken(t *testing.T, tok string) string {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(tok)
+	require.NoError(t, err)
+	var m struct {
+		NextToken string `json:"nextToken"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &m))
+	require.NotEmpty(t, m.NextToken)
+	return m.NextToken
+}
+
+// TestResumeChainsLoseAndRepeatNothing runs thousands of random listings:
+// item counts, page sizes (changing between runs), caps, breaks out of
+// iterators, prefetch, injected errors, empty pages and oversized pages, each resumed
+// from ResumeToken until it says nothing remains. The concatenation of what
+// every run delivered must be the full list, in order.
+func TestResumeChainsLoseAndRepeatNothing(t *testing.T) {
+	cases := 3000
+	if testing.Short() {
+		cases = 300
+	}
+	for _, op := range operations {
+		t.Run(op.name, func(t *testing.T) {
+			for seed := range uint64(cases) {
+				rng := rand.New(rand.NewPCG(seed, 42))
+				n := rng.IntN(60)
+				fake := op.newFake(n)
+				fake.PageSize = int32(1 + rng.IntN(10))
+				boom := errors.New("injected")
+				for call := 1; call <= 400; call++ {
+					switch rng.IntN(12) {
+					case 0:
+						fake.Script(call, devsessionstest.Fault{Err: boom})
+					case 1:
+						fake.Script(call, devsessionstest.Fault{Empty: true})
+					case 2:
+						fake.Script(call, devsessionstest.Fault{Extra: 1 + rng.IntN(4)})
+					}
+				}
+				got, log, err := resumeChain(t, op, rng, fake)
+				require.NoError(t, err, "seed %d: %s", seed, log)
+				require.Equal(t, op.span(0, n), got, "seed %d: %s", seed, log)
+			}
+		})
+	}
+}
+
+func resumeChain(t *testing.T, op operation, rng *rand.Rand, fake *devsessionstest.Client) (got []string, log string, err error) {
+	got = []string{}
+	tok := ""
+	for run := 0; ; run++ {
+		if run > 1000 {
+			return got, log, fmt.Errorf("no end after %d runs", run)
+		}
+		maxItems := int32(0)
+		if rng.IntN(2) == 0 {
+			maxItems = int32(1 + rng.IntN(20))
+		}
+		pageSize := int32(0)
+		if rng.IntN(3) > 0 { // within the model's bounds (ListSpaces: the fake's page size)
+			pageSize = int32(1 + rng.IntN(int(cmp.Or(min(15, op.maxPageSize), 15))))
+		}
+		prefetch := max(0, rng.IntN(6)-2)
+		p := op.pager(fake, withPrefetch(po(maxItems, pageSize, tok), prefetch))
+		mode := rng.IntN(4)
+		log += fmt.Sprintf("\nrun %d: token %q max %d page %d prefetch %d mode %d", run, tok, maxItems, pageSize, prefetch, mode)
+		var runItems []string
+		switch mode {
+		case 0: // page loop that gives up or retries on errors
+			for p.HasMorePages() {
+				out, err := p.NextPage(t.Context())
+				if err != nil {
+					if rng.IntN(2) == 0 {
+						break
+					}
+					continue
+				}
+				runItems = append(runItems, out.ids...)
+				if rng.IntN(4) == 0 {
+					break
+				}
+			}
+		case 1: // Items with a break, maybe continued on the same paginator
+			stopAfter := 1 + rng.IntN(12)
+			for it, err := range p.Items(t.Context()) {
+				if err != nil {
+					break
+				}
+				runItems = append(runItems, it)
+				if len(runItems) == stopAfter {
+					break
+				}
+			}
+			if rng.IntN(2) == 0 {
+				rest, _ := p.Collect(t.Context())
+				runItems = append(runItems, rest...)
+			}
+		case 2:
+			runItems, _ = p.Collect(t.Context())
+		case 3: // Pages with a break, then NextPage calls inside an Items loop
+			for out, err := range p.Pages(t.Context()) {
+				if err != nil {
+					break
+				}
+				runItems = append(runItems, out.ids...)
+				if rng.IntN(3) == 0 {
+					break
+				}
+			}
+			for it, err := range p.Items(t.Context()) {
+				if err != nil {
+					break
+				}
+				runItems = append(runItems, it)
+				if rng.IntN(4) == 0 {
+					out, err := p.NextPage(t.Context())
+					if err != nil {
+						break
+					}
+					runItems = append(runItems, out.ids...)
+				}
+			}
+		}
+		if maxItems > 0 && len(runItems) > int(maxItems) {
+			return got, log, fmt.Errorf("run %d delivered %d items over MaxItems %d", run, len(runItems), maxItems)
+		}
+		got = append(got, runItems...)
+		log += fmt.Sprintf(" -> %d items", len(runItems))
+		if tok = p.ResumeToken(); tok == "" {
+			return got, log, nil
+		}
+	}
+}
+
+// streamClient makes pages on the fly from one shared template, so that its
+// own memory stays constant however many items it serves.
+type streamClient struct {
+	total    int
+	template []types.DevEnvironmentSessionSummary
+}
+
+func (s *streamClient) ListDevEnvironmentSessions(_ context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	start := 0
+	if in.NextToken != nil {
+		start, _ = strconv.Atoi(*in.NextToken)
+	}
+	end := min(start+int(aws.ToInt32(in.MaxResults)), s.total)
+	out := &codecatalyst.ListDevEnvironmentSessionsOutput{Items: s.template[:end-start]}
+	if end < s.total {
+		out.NextToken = aws.String(strconv.Itoa(end))
+	}
+	return out, nil
+}
+
+func liveHeap() uint64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// Streaming a million items through Items keeps the live heap flat: what
+// grows is one 64-bit fingerprint a page (16 to 64 bytes with the table).
+func TestItemsStreamingKeepsTheHeapFlat(t *testing.T) {
+	const total, pageSize = 1_000_000, 200
+	client := &streamClient{total: total, template: devsessionstest.Sessions(pageSize)}
+	p := devsessions.NewListDevEnvironmentSessionsPaginator(client, input(), opts(0, pageSize, ""))
+	var samples []uint64
+	n := 0
+	for it, err := range p.Items(t.Context()) {
+		require.NoError(t, err)
+		if it.Id == nil {
+			t.Fatal("no id")
+		}
+		if n++; n%(total/10) == 0 {
+			samples = append(samples, liveHeap())
+		}
+	}
+	require.Equal(t, total, n)
+	require.Len(t, samples, 10)
+	growth := int64(samples[9]) - int64(samples[0])
+	t.Logf("live heap after 100k items: %d B, after 1M: %d B, growth %d B", samples[0], samples[9], growth)
+	assert.Less(t, growth, int64(512<<10), "the live heap must not grow with the items streamed")
 }

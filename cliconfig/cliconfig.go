@@ -12,7 +12,10 @@
 //
 // The client does not retry a TLS certificate it does not trust;
 // [IsCertificateError] tells that error apart so that a program can say in
-// one line what to fix.
+// one line what to fix. [IsConnectionError] tells a connection that could
+// not be made, which the AWS CLI words `Could not connect to the endpoint
+// URL`; a missing profile is a [ProfileNotFoundError], in the AWS CLI's
+// words.
 package cliconfig
 
 import (
@@ -22,6 +25,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 
@@ -49,6 +53,24 @@ const defaultRegion = "us-west-2"
 // the profile has no sso_session, or the SSO session's cached token is
 // missing, expired and cannot be refreshed. Match it with errors.Is.
 var ErrNoToken = errors.New("no bearer token")
+
+// ProfileNotFoundError is returned by NewClient when the profile named by
+// Options.Profile, AWS_PROFILE or AWS_DEFAULT_PROFILE is in neither the
+// shared config nor the credentials file. Its text is the AWS CLI's; Err is
+// the SDK's error (a config.SharedConfigProfileNotExistError, which
+// [errors.As] also finds).
+type ProfileNotFoundError struct {
+	Profile string
+	Err     error
+}
+
+// Error is the AWS CLI's message: The config profile (NAME) could not be found.
+func (e *ProfileNotFoundError) Error() string {
+	return "The config profile (" + e.Profile + ") could not be found"
+}
+
+// Unwrap returns Err.
+func (e *ProfileNotFoundError) Unwrap() error { return e.Err }
 
 // Options adjusts NewClient. The zero value reads everything from the
 // environment and the shared configuration, as the AWS CLI does.
@@ -117,6 +139,10 @@ func NewClient(ctx context.Context, optFns ...func(*Options)) (*codecatalyst.Cli
 		load = append(load, config.WithBearerAuthTokenProvider(bearer.StaticTokenProvider{Token: bearer.Token{Value: tok}}))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
+	var missing config.SharedConfigProfileNotExistError
+	if errors.As(err, &missing) {
+		return nil, &ProfileNotFoundError{Profile: missing.Profile, Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
@@ -202,6 +228,19 @@ func IsCertificateError(err error) bool {
 	var host x509.HostnameError
 	var verify *tls.CertificateVerificationError
 	return errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host) || errors.As(err, &verify)
+}
+
+// IsConnectionError reports whether err comes from a connection to the
+// endpoint that could not be made: refused, a host name that does not
+// resolve, a network that cannot be reached, a dial that timed out. The AWS
+// CLI says `Could not connect to the endpoint URL: "URL"` for it, where URL
+// is the request's (the *url.Error in err holds it). Unlike a certificate
+// error it may pass: the SDK's standard retryer retries it, within its
+// retry quota.
+func IsConnectionError(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	return errors.As(err, &dns) || errors.As(err, &op) && op.Op == "dial"
 }
 
 // certErrorsFinal is the client's retryer (the SDK's standard one unless

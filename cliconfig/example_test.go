@@ -2,9 +2,13 @@ package cliconfig_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
+	"net"
+	"net/url"
 	"os"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
@@ -48,4 +52,17 @@ func ExampleNewClient() {
 	if err := os.WriteFile("resume-token", []byte(p.ResumeToken()), 0o600); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// A connection that cannot be made, in the AWS CLI's words.
+func ExampleIsConnectionError() {
+	err := fmt.Errorf("operation error CodeCatalyst: ListDevEnvironments: %w", &url.Error{
+		Op: "Post", URL: "https://127.0.0.1:9/v1/spaces/demo-space/devEnvironments",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},
+	})
+	var u *url.Error
+	if cliconfig.IsConnectionError(err) && errors.As(err, &u) {
+		fmt.Printf("Could not connect to the endpoint URL: %q\n", u.URL)
+	}
+	// Output: Could not connect to the endpoint URL: "https://127.0.0.1:9/v1/spaces/demo-space/devEnvironments"
 }

@@ -9,11 +9,12 @@
 //
 //	go run ./examples/emulator --sessions 30 [--page-size 25] [--latency 50ms] [--rate-limit 10]
 //
-// Its output is two lines: an export line to paste into a shell, then an aws
-// command that then works unchanged. On standard error it names an aws
-// command for every operation, in the scope that holds the demo's items
-// (aws codecatalyst list-projects --space-name demo-space, ...). It serves
-// until interrupted (SIGINT or SIGTERM), then exits 0.
+// Its output is two lines: an export line to paste into a shell (or to
+// eval: every value is quoted for the shell), then an aws command that then
+// works unchanged. On standard error it names an aws command for every
+// operation, in the scope that holds the demo's items (aws codecatalyst
+// list-projects --space-name demo-space, ...). It serves until interrupted
+// (SIGINT or SIGTERM), then exits 0.
 //
 // The certificate clients must trust is written, by default, to a new file
 // of its own (devsessions-emulator-*.pem in the temporary directory), so
@@ -32,6 +33,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
@@ -80,7 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "emulator:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CODECATALYST=%s AWS_BEARER_TOKEN_CODECATALYST=%s AWS_CA_BUNDLE=%s\n", srv.URL, *token, path)
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL_CODECATALYST=%s AWS_BEARER_TOKEN_CODECATALYST=%s AWS_CA_BUNDLE=%s\n",
+		shellQuote(srv.URL), shellQuote(*token), shellQuote(path))
 	fmt.Fprintf(stdout, "aws codecatalyst list-dev-environment-sessions --space-name %s --project-name %s --dev-environment-id %s --max-items 5 --page-size 2\n",
 		devsessionstest.DemoSpace, devsessionstest.DemoProject, devsessionstest.DemoDevEnvironment)
 	fmt.Fprintf(stderr, "emulator: serving the demo data (%d dev environments, %d sessions, %d spaces, %d projects in %s, ...) at %s until interrupted; every operation:\n",
@@ -90,6 +93,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	<-ctx.Done()
 	return 0
+}
+
+// shellQuote quotes s for a POSIX shell: in single quotes, each single
+// quote in s written as a closing quote, a backslash-escaped quote and an
+// opening quote, so that eval of the export line gives every value as it
+// is, spaces and quotes included.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // writeCert writes pem to path, or to a new temporary file when path is "".

@@ -35,11 +35,7 @@ func TestEmulatorPrintsWorkingExportAndCommand(t *testing.T) {
 	command := lines.Text()
 	go io.Copy(io.Discard, r) //nolint:errcheck // drain
 
-	vars := map[string]string{}
-	for _, kv := range strings.Fields(strings.TrimPrefix(export, "export ")) {
-		k, v, _ := strings.Cut(kv, "=")
-		vars[k] = v
-	}
+	vars := exportVars(t, export)
 	assert.Equal(t, "tok-123", vars["AWS_BEARER_TOKEN_CODECATALYST"])
 	assert.Equal(t, cert, vars["AWS_CA_BUNDLE"])
 	assert.True(t, strings.HasPrefix(vars["AWS_ENDPOINT_URL_CODECATALYST"], "https://127.0.0.1:"))

@@ -58,8 +58,7 @@ func startEmulatorTo(t *testing.T, stderr io.Writer, args ...string) *emulator {
 	require.True(t, lines.Scan(), "the export line")
 	export := lines.Text()
 	go io.Copy(io.Discard, r) //nolint:errcheck // drain
-	for _, kv := range strings.Fields(strings.TrimPrefix(export, "export ")) {
-		k, v, _ := strings.Cut(kv, "=")
+	for k, v := range exportVars(t, export) {
 		e.vars[k] = v
 	}
 	return e
@@ -220,8 +219,7 @@ func TestEmulatorBinaryStopsCleanlyOnSignals(t *testing.T) {
 				io.Copy(io.Discard, stdout) //nolint:errcheck // drain until the process exits
 				close(drained)
 			}()
-			_, cert, ok := strings.Cut(export, "AWS_CA_BUNDLE=")
-			require.True(t, ok, export)
+			cert := exportVars(t, export)["AWS_CA_BUNDLE"]
 			assert.FileExists(t, cert)
 
 			require.NoError(t, cmd.Process.Signal(sig))

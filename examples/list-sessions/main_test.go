@@ -5,12 +5,15 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,9 +56,28 @@ func serve(t *testing.T, n int) *devsessionstest.Server {
 	return srv
 }
 
+// otherBinary, when set, is a build of the command (another version of it)
+// that runCmd and the signal tests run instead of this package's code:
+// LIST_SESSIONS_TEST_BINARY=/path/to/list-sessions go test ./examples/list-sessions
+var otherBinary = os.Getenv("LIST_SESSIONS_TEST_BINARY")
+
+// runCmd runs the command with args and returns its exit status, standard
+// output and standard error.
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	code := run(t.Context(), args, &stdout, &stderr)
+	var code int
+	if otherBinary != "" {
+		cmd := exec.CommandContext(t.Context(), otherBinary, args...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			require.NoError(t, err)
+		}
+		code = cmd.ProcessState.ExitCode()
+	} else {
+		code = run(t.Context(), args, &stdout, &stderr)
+	}
 	assert.NotContains(t, stdout.String()+stderr.String(), secret, "the bearer token is never printed")
 	return code, stdout.String(), stderr.String()
 }
@@ -371,16 +393,36 @@ func keys(m map[string]any) []string {
 func TestSpaceTableAndText(t *testing.T) {
 	serveSpace(t, 2)
 	var stdout, stderr bytes.Buffer
-	c := command{stdout: &stdout, stderr: &stderr, terminal: func() bool { return false },
-		now: func() time.Time { return time.Date(2024, 5, 1, 13, 12, 30, 0, time.UTC) }}
-	code := c.run(t.Context(), append([]string{"--output", "table", "--max-items", "3"}, spaceArgs...))
+	c := command{stdout: &stdout, stderr: &stderr, terminal: func() bool { return false }, width: 80,
+		now: func() time.Time { return time.Date(2024, 5, 1, 16, 12, 30, 0, time.UTC) }}
+	code := c.run(t.Context(), append([]string{"--output", "table", "--project-name", devsessionstest.DemoPaymentsProject}, spaceArgs...))
+	require.Equal(t, 0, code, stderr.String())
+	// The AWS CLI's style (see TestOutputIsTheAWSCLIs): a titled box, an
+	// items section; the columns are the space-wide listing's own.
+	assert.Equal(t, `---------------------------------------------------------------------------------------------------------------
+|                            Sessions of project payments-api in space demo-space                             |
++-------------------------------------------------------------------------------------------------------------+
+||                                                   items                                                   ||
+|+--------------+-----------------+-------------+---------------------+------------------------+-------------+|
+||    project   | devEnvironment  |   creator   |      sessionId      |        started         |     ago     ||
+|+--------------+-----------------+-------------+---------------------+------------------------+-------------+|
+||  payments-api|  pay-main       |  user-alice |  sess-pay-main-00   |  2024-05-01 14:00:00Z  |  2h12m ago  ||
+||  payments-api|  pay-main       |  user-alice |  sess-pay-main-01   |  2024-05-01 14:01:00Z  |  2h11m ago  ||
+||  payments-api|  pay-main       |  user-alice |  sess-pay-main-02   |  2024-05-01 14:02:00Z  |  2h10m ago  ||
+||  payments-api|  pay-hotfix     |  user-erin  |  sess-pay-hotfix-00 |  2024-05-01 15:00:00Z  |  1h12m ago  ||
+|+--------------+-----------------+-------------+---------------------+------------------------+-------------+|
+`, stdout.String())
+
+	stdout.Reset()
+	code = c.run(t.Context(), append([]string{"--output", "table", "--max-items", "3"}, spaceArgs...))
 	require.Equal(t, 0, code, stderr.String())
 	lines := strings.Split(stdout.String(), "\n")
-	assert.Equal(t, "Sessions of space demo-space", lines[0])
-	assert.True(t, strings.HasPrefix(lines[1], "NextToken: dss1."), lines[1])
-	assert.Regexp(t, `^\|\s+project\s+\|\s+devEnvironment\s+\|\s+creator\s+\|\s+sessionId\s+\|\s+started\s+\|\s+ago\s+\|$`, lines[3])
-	assert.Regexp(t, `^\|\s+demo-project\s+\|\s+demo\s+\|\s+user-alice\s+\|\s+sess-0000\s+\|\s+2024-05-01 10:00:00Z\s+\|\s+3h12m ago\s+\|$`, lines[5])
-	assert.Regexp(t, `^\|\s+demo-project\s+\|\s+docs\s+\|\s+user-bob\s+\|\s+sess-docs-00\s+\|\s+2024-05-01 11:00:00Z\s+\|\s+2h12m ago\s+\|$`, lines[7])
+	assert.Regexp(t, `^\|\s+Sessions of space demo-space\s+\|$`, lines[1])
+	assert.Regexp(t, `^\|  NextToken\|  dss1\.\S+\s+\|$`, lines[3], "the NextToken row, as the CLI's")
+	assert.Regexp(t, `^\|\|\s+items\s+\|\|$`, lines[5])
+	assert.Regexp(t, `^\|\|\s+project\s+\|\s+devEnvironment\s+\|\s+creator\s+\|\s+sessionId\s+\|\s+started\s+\|\s+ago\s+\|\|$`, lines[7])
+	assert.Regexp(t, `^\|\|  demo-project\s+\|  demo\s+\|  user-alice\s+\|  sess-0000\s+\|  2024-05-01 10:00:00Z\s+\|  6h12m ago\s+\|\|$`, lines[9])
+	assert.Regexp(t, `^\|\|  demo-project\s+\|  docs\s+\|  user-bob\s+\|  sess-docs-00\s+\|  2024-05-01 11:00:00Z\s+\|  5h12m ago\s+\|\|$`, lines[11])
 
 	code, out, errOut := runCmd(t, append([]string{"--output", "text", "--max-items", "3"}, spaceArgs...)...)
 	require.Equal(t, 0, code, errOut)
@@ -560,22 +602,6 @@ func TestFailureBeforeAnythingListed(t *testing.T) {
 	}
 }
 
-func TestRepeatedTokenKeepsAResumeToken(t *testing.T) {
-	srv := serveSpace(t, 7)
-	srv.Script(2, devsessionstest.ServerFault{RepeatToken: true})
-	code, stdout, stderr := runCmd(t, append([]string{"--page-size", "2"}, demoArgs...)...)
-	assert.Equal(t, 1, code)
-	out := decode(t, stdout)
-	require.NotEmpty(t, out.Items)
-	require.NotNil(t, out.NextToken, "never an empty token after a repeated one")
-	assert.NotEmpty(t, *out.NextToken)
-	assert.Contains(t, stderr, "resume with --starting-token "+*out.NextToken+"\n")
-
-	code, stdout, stderr = runCmd(t, append([]string{"--page-size", "2", "--starting-token", *out.NextToken}, demoArgs...)...)
-	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, wantSessions(7, devsessionstest.DemoProject)[:7], append(out.ids(), decode(t, stdout).ids()...))
-}
-
 func TestProgressOnlyOnATerminal(t *testing.T) {
 	for _, terminal := range []bool{true, false} {
 		t.Run(fmt.Sprint("terminal=", terminal), func(t *testing.T) {
@@ -626,31 +652,38 @@ func TestIsTerminal(t *testing.T) {
 	assert.False(t, isTerminal(&bytes.Buffer{}), "not a file")
 }
 
-func TestStartingTokenTheServiceRefuses(t *testing.T) {
-	cases := []struct {
-		name  string
-		args  []string
-		token string
-		code  int
-		want  string
-	}{
-		{name: "a token cut short is sent, refused, and explained", args: demoArgs,
-			token: "eyJuZXh0VG9rZW4iOiAiQUFBQUFBQUFBQXJRaTBK", code: 1, want: "the --starting-token was refused"},
-		{name: "a space token in single mode is refused before any request", args: demoArgs,
-			token: "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ", code: 2, want: "SpaceSessions token"},
-		{name: "a paginator's token in space mode is refused before any request", args: spaceArgs,
-			token: "eyJuZXh0VG9rZW4iOiBudWxsfQ==", code: 2, want: "not a SpaceSessions token"},
+// built is the command, built once for the tests that send it signals.
+var built struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := serveSpace(t, 5)
-			code, stdout, stderr := runCmd(t, append([]string{"--starting-token", tc.token}, tc.args...)...)
-			assert.Equal(t, tc.code, code, stderr)
-			assert.Empty(t, stdout)
-			assert.Contains(t, stderr, tc.want)
-			if tc.code == 2 {
-				assert.Empty(t, srv.Requests(), "nothing is sent")
-			}
-		})
+	os.Exit(code)
+}
+
+// binary returns the path of the command, built from this package.
+func binary(t *testing.T) string {
+	t.Helper()
+	if otherBinary != "" {
+		return otherBinary
 	}
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "list-sessions-test-"); built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "list-sessions")
+		out, err := exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
+		if err != nil {
+			built.err = errors.New(string(out))
+		}
+	})
+	require.NoError(t, built.err, "building the command")
+	return built.path
 }

@@ -28,17 +28,17 @@ type fetched[Out any] struct {
 // each page it fetched were delivered in full: the requests it sends are
 // those the caller would send without prefetch, in the same order, so caps,
 // skips and repeated tokens come out the same.
-func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
+func (p *Pager[Out, Item]) fetcher(ctx context.Context,
 	optFns []func(*codecatalyst.Options)) (fetch func() error, stop func()) {
 	fetch = func() error { return p.fetch(ctx, optFns) }
 	if p.opts.Prefetch <= 0 {
 		return fetch, func() {}
 	}
-	var ahead *Pager[C, In, Out, Item]
-	if p.st == ready || p.st == buffered {
+	var ahead position[Out, Item]
+	if p.pos.st == ready || p.pos.st == buffered {
 		ahead = p.shadow()
 	}
-	if ahead == nil || ahead.st != ready {
+	if (p.pos.st != ready && p.pos.st != buffered) || ahead.st != ready {
 		// Nothing left to request, but this is a prefetching loop all the
 		// same: calls nested in it are refused as in any other.
 		p.src = fetch
@@ -64,12 +64,12 @@ func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
 			case <-ctx.Done():
 				return
 			}
-			r := ahead.guardedCall(ctx, optFns)
+			r := p.guardedCall(ctx, &ahead, optFns)
 			if r.err == nil && !r.panicked {
 				// Read the page before handing it over: from the send on it
 				// is the caller's, who may write to it.
-				ahead.accept(r.out)
-				ahead.deliverPage()
+				p.accept(&ahead, r.out)
+				p.deliver(&ahead, len(ahead.rest))
 			}
 			results <- r
 			if r.err != nil || r.panicked {
@@ -97,7 +97,7 @@ func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
 		case r.err != nil:
 			return r.err
 		}
-		p.accept(r.out)
+		p.accept(&p.pos, r.out)
 		return nil
 	}
 	p.src = fetch
@@ -121,32 +121,31 @@ func (p *Pager[C, In, Out, Item]) fetcher(ctx context.Context,
 }
 
 // guardedCall is call, with a panic in the client caught and returned.
-func (p *Pager[C, In, Out, Item]) guardedCall(ctx context.Context, optFns []func(*codecatalyst.Options)) (r fetched[Out]) {
+func (p *Pager[Out, Item]) guardedCall(ctx context.Context, s *position[Out, Item],
+	optFns []func(*codecatalyst.Options)) (r fetched[Out]) {
 	defer func() {
 		if v := recover(); v != nil {
 			r = fetched[Out]{panicked: true, panicVal: v}
 		}
 	}()
-	out, err := p.call(ctx, optFns)
+	out, err := p.call(ctx, s, optFns)
 	return fetched[Out]{out: out, err: err}
 }
 
-// shadow returns a copy of the Pager's state advanced past the page it has
-// buffered and the pages it holds prefetched, for a prefetching goroutine
-// to continue from. It shares nothing mutable with p.
-func (p *Pager[C, In, Out, Item]) shadow() *Pager[C, In, Out, Item] {
-	s := *p
-	s.seen = p.seen.clone()
-	s.ahead, s.src, s.reqs, s.nextReq = nil, nil, nil, 0
+// shadow returns a clone of the position advanced past the page it has
+// buffered and the pages held prefetched, for a prefetching goroutine to
+// continue from: it moves as if each page were delivered in full.
+func (p *Pager[Out, Item]) shadow() position[Out, Item] {
+	s := p.pos.clone()
 	if s.st == buffered {
-		s.deliverPage()
+		p.deliver(&s, len(s.rest))
 	}
 	for _, out := range p.ahead {
 		if s.st != ready {
 			break
 		}
-		s.accept(out)
-		s.deliverPage()
+		p.accept(&s, out)
+		p.deliver(&s, len(s.rest))
 	}
-	return &s
+	return s
 }

@@ -6,52 +6,48 @@
 // the result).
 //
 // It is internal so that it can change without an API break. What differs
-// per operation is data, a [Spec]; each public paginator is a thin typed
-// layer that holds a [Pager] and documents the contract its methods keep.
+// per operation is a [Spec] (its name, bounds and item accessor) and a
+// [Send] function that the public constructor builds around the caller's
+// client and a copy of the caller's params; the public generic paginator
+// holds a [Pager] and documents the contract its methods keep.
 package paginate
 
 import (
 	"context"
+	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 )
 
-// Spec describes one list operation to the engine. C is the client
-// interface, In and Out the operation's input and output, Item the type of
-// its items. A Spec is read-only once built; paginators share it.
-type Spec[C, In, Out, Item any] struct {
+// Spec is what the engine knows of one list operation. A Spec is read-only
+// once built; paginators share it.
+type Spec[Out, Item any] struct {
 	// Operation names the operation in error messages.
 	Operation string
-	// MaxPageSize is the model's upper bound on maxResults.
+	// MaxPageSize is the model's upper bound on maxResults (the lower bound
+	// is 1); 0 means the operation has no limit key, so PageSize must be 0
+	// and maxResults is never sent.
 	MaxPageSize int32
-	// Call sends one request.
-	Call func(c C, ctx context.Context, in *In, optFns ...func(*codecatalyst.Options)) (*Out, error)
-	// Copy returns a deep copy of in (nothing shared with the caller's value)
-	// with NextToken and MaxResults cleared.
-	Copy func(in *In) In
-	// Check returns the message for the first required field of in that is
-	// missing or empty, or "".
-	Check func(in *In) string
-	// Limits returns in's NextToken and MaxResults.
-	Limits func(in *In) (nextToken *string, maxResults *int32)
-	// SetLimits sets NextToken and MaxResults on a request's input.
-	SetLimits func(in *In, nextToken *string, maxResults *int32)
-	// Page returns out's items and nextToken.
-	Page func(out *Out) (items []Item, nextToken *string)
-	// WithItems returns a shallow copy of out holding items instead.
-	WithItems func(out *Out, items []Item) *Out
-	// ForeignToken, when not nil, returns why a StartingToken that is some
-	// other listing's token (which would otherwise be sent as a raw service
-	// token) is refused, or "".
-	ForeignToken func(startingToken string) string
-	// Errors are the public sentinels the engine wraps.
-	Errors *Errors
+	// MaxTokenLength is the model's upper bound on nextToken, in characters.
+	MaxTokenLength int
+	// Page returns where out keeps its items, and its nextToken.
+	Page func(out *Out) (items *[]Item, nextToken *string)
 }
 
-// Errors are the sentinel errors of the public package, which the engine
-// wraps so that callers match them with errors.Is.
-type Errors struct {
-	NoMorePages, DuplicateToken, InvalidStartingToken, InvalidParameter, InPrefetchLoop error
+// Send sends one request: the constructor's copy of the caller's params
+// with nextToken and maxResults (nil: not sent) set, on a fresh input.
+type Send[Out any] func(ctx context.Context, nextToken *string, maxResults *int32,
+	optFns []func(*codecatalyst.Options)) (*Out, error)
+
+// Start is the input as the constructor found it.
+type Start struct {
+	// Invalid, when not "", says what is wrong with the client or params
+	// (a nil client, nil params, a missing required field); the engine
+	// reports it before anything else.
+	Invalid string
+	// NextToken and MaxResults are params.NextToken and params.MaxResults.
+	NextToken  *string
+	MaxResults *int32
 }
 
 // Options mirror the public paginator options field for field, so that a
@@ -66,3 +62,13 @@ type Options struct {
 
 // MaxPrefetch bounds Options.Prefetch.
 const MaxPrefetch = 100
+
+// The errors the engine returns, wrapped with context; the public package
+// exports these very values.
+var (
+	ErrNoMorePages          = errors.New("devsessions: no more pages")
+	ErrDuplicateToken       = errors.New("devsessions: the service repeated a next token")
+	ErrInvalidStartingToken = errors.New("devsessions: invalid starting token")
+	ErrInvalidParameter     = errors.New("devsessions: invalid parameter")
+	ErrInPrefetchLoop       = errors.New("devsessions: called inside a prefetching loop of the same paginator")
+)

@@ -7,6 +7,7 @@
 package token
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -92,8 +93,11 @@ func appendPyString(b []byte, s string) []byte {
 
 // Decode parses a StartingToken with botocore's precedence: a base64 JSON
 // object first, then the legacy "<token>___<n>" form, then a raw service
-// token. Surrounding white space is ignored. An error says which rule the
-// token broke.
+// token. Surrounding white space is ignored. Base64 of a JSON null,
+// boolean, string or number is refused, as botocore fails on it; base64 of
+// anything else that is no JSON object (an array, text that is not JSON)
+// falls through to the other forms, as in botocore, and is then a raw
+// service token. An error says which rule the token broke.
 func Decode(s string) (Position, error) {
 	if len(s) > MaxStartingToken {
 		return Position{}, fmt.Errorf("%d bytes, more than the %d allowed", len(s), MaxStartingToken)
@@ -102,10 +106,18 @@ func Decode(s string) (Position, error) {
 	if s == "" {
 		return Position{}, errors.New("empty")
 	}
-	raw, err := base64.StdEncoding.Strict().DecodeString(s)
+	// Not Strict: like Python's b64decode (botocore's decoder), it ignores
+	// non-zero bits after the last character, so that a token botocore
+	// reads as a position is read as the same position here.
+	raw, err := base64.StdEncoding.DecodeString(s)
 	if err == nil {
-		if obj, ok := decodeObject(raw); ok {
+		switch obj, kind := decodeJSON(raw); kind {
+		case '{':
 			return fromObject(obj)
+		case 'n', 't', 'f', '"', '0':
+			// botocore fails on these (AttributeError): no position, and
+			// not the raw token the AWS CLI would never send either.
+			return Position{}, fmt.Errorf("base64 of a JSON %s, not of an object", kindName[kind])
 		}
 	}
 	parts := strings.Split(s, "___")
@@ -125,16 +137,27 @@ func Decode(s string) (Position, error) {
 	return serviceToken(s, 0)
 }
 
-// decodeObject reports whether raw is a JSON object.
-func decodeObject(raw []byte) (map[string]json.RawMessage, bool) {
-	if !utf8.Valid(raw) {
-		return nil, false
+var kindName = map[byte]string{'n': "null", 't': "boolean", 'f': "boolean", '"': "string", '0': "number"}
+
+// decodeJSON reads raw as JSON and returns its kind: '{' (and the object),
+// 'n', 't', 'f', '"', '0' (a number) or '[', or 0 when raw is not JSON
+// (then botocore falls back to the legacy parser, and so does Decode; it
+// does for an array too, which its decoder refuses with a TypeError).
+func decodeJSON(raw []byte) (map[string]json.RawMessage, byte) {
+	if !utf8.Valid(raw) || !json.Valid(raw) {
+		return nil, 0
 	}
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(raw, &obj) != nil || obj == nil {
-		return nil, false // not an object: botocore falls back to the legacy parser
+	switch b := bytes.TrimLeft(raw, " \t\r\n"); b[0] {
+	case '{':
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(b, &obj) != nil {
+			return nil, 0
+		}
+		return obj, '{'
+	case 'n', 't', 'f', '"', '[':
+		return nil, b[0]
 	}
-	return obj, true
+	return nil, '0'
 }
 
 func fromObject(obj map[string]json.RawMessage) (Position, error) {
