@@ -9,6 +9,19 @@
 //	go run ./examples/list-sessions --space-name S --project-name P --dev-environment-id ID \
 //	    [--max-items N] [--page-size N] [--starting-token T] [--output json|table|text]
 //
+// --watch (space mode) polls with devsessions.SessionWatcher, one poll
+// every --interval (a minute by default), and prints one JSON object per
+// line for each session that starts or ends, as it happens: "event"
+// ("started" or "ended"), the session's keys and "devEnvironment" (for an
+// ended session, as last seen). A failed poll or dev environment is
+// reported on standard error and the watch goes on (nothing is ended for
+// what could not be listed). SIGINT or SIGTERM stops it: it prints
+// "resume with --checkpoint C" on standard error and exits 0; --checkpoint C
+// then announces only what changed meanwhile. --older-than D (in every
+// mode) prints only sessions started more than D ago (with --watch, the
+// events of such sessions; --max-items and NextToken still count every
+// session listed).
+//
 // Without --dev-environment-id it lists across the space, or the project
 // with --project-name, through devsessions.SpaceSessions: every session of
 // every dev environment whose status is in --statuses (RUNNING by default),
@@ -140,7 +153,10 @@ func (c command) run(ctx context.Context, args []string) int {
 		c.say("%s", describeSetup(err))
 		return exitUsage
 	}
-	if f.spaceMode() {
+	switch {
+	case f.watch:
+		return c.watch(ctx, f, client)
+	case f.spaceMode():
 		return c.space(ctx, f, client)
 	}
 	return c.single(ctx, f, client)
@@ -148,6 +164,7 @@ func (c command) run(ctx context.Context, args []string) int {
 
 // single lists the sessions of one dev environment, page by page.
 func (c command) single(ctx context.Context, f flags, client *codecatalyst.Client) int {
+	now := c.now() // --older-than counts from the start of the run
 	p := devsessions.NewListDevEnvironmentSessionsPaginator(client, &codecatalyst.ListDevEnvironmentSessionsInput{
 		SpaceName: &f.space, ProjectName: &f.project, DevEnvironmentId: &f.env,
 	}, func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) {
@@ -160,11 +177,13 @@ func (c command) single(ctx context.Context, f flags, client *codecatalyst.Clien
 			l.err = err
 			break
 		}
-		items := make([]value, len(page.Items))
-		for i, it := range page.Items {
-			items[i] = sessionValue(it)
+		items := make([]value, 0, len(page.Items))
+		for _, it := range page.Items {
+			if startedBefore(devsessions.SpaceSession{Session: it}, now, f.olderThan) {
+				items = append(items, sessionValue(it))
+			}
 		}
-		l.n += len(items)
+		l.n += len(page.Items)
 		if l.werr = out.add(items); l.werr != nil {
 			break
 		}
@@ -175,6 +194,7 @@ func (c command) single(ctx context.Context, f flags, client *codecatalyst.Clien
 // space lists the sessions of every dev environment of the space or
 // project, each one as it is delivered.
 func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client) int {
+	now := c.now() // --older-than counts from the start of the run
 	in := &codecatalyst.ListDevEnvironmentsInput{SpaceName: &f.space}
 	if f.project != "" {
 		in.ProjectName = &f.project
@@ -207,6 +227,9 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 			}
 			l.n++
 			counting.sessions.Add(1)
+			if !startedBefore(it, now, f.olderThan) {
+				continue // listed (NextToken resumes after it), not printed
+			}
 			if l.werr = out.add([]value{spaceValue(it)}); l.werr != nil {
 				break
 			}
