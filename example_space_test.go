@@ -85,7 +85,7 @@ func ExampleSpaceSessions_Items() {
 	// demo sess-0001
 	// demo sess-0002
 	// docs sess-docs-00
-	// --- resumed from a dss1. token
+	// --- resumed from a dss2. token
 	// docs sess-docs-01
 	// pay-main sess-pay-main-00
 	// pay-main sess-pay-main-01

@@ -1,0 +1,123 @@
+package devsessions
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+)
+
+// slot is one dev environment of the window. Its worker (when its sessions
+// are listed) appends pages and then ends it; the loop takes the pages as
+// they come.
+type slot struct {
+	env    types.DevEnvironmentSummary
+	fp     fingerprint
+	listed bool // its status is in Statuses: its sessions are listed
+	taken  int  // pages the loop has delivered (the loop's own)
+
+	mu        sync.Mutex
+	pages     [][]types.DevEnvironmentSessionSummary
+	ended     bool  // the worker is done (always true when !listed)
+	err       error // listing its sessions failed
+	unsettled bool  // its listing changed at every reading
+	panicked  bool
+	panicVal  any
+	ready     chan struct{} // cap 1: a page or the end arrived
+}
+
+func newSlot(env types.DevEnvironmentSummary, listed bool) *slot {
+	sl := &slot{env: env, fp: fingerprintOf(aws.ToString(env.Id)), listed: listed, ready: make(chan struct{}, 1)}
+	sl.ended = !listed
+	return sl
+}
+
+func (sl *slot) signal() {
+	select {
+	case sl.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (sl *slot) add(items []types.DevEnvironmentSessionSummary) {
+	sl.mu.Lock()
+	sl.pages = append(sl.pages, items)
+	sl.mu.Unlock()
+	sl.signal()
+}
+
+func (sl *slot) end(err error, unsettled, panicked bool, v any) {
+	sl.mu.Lock()
+	sl.ended, sl.err, sl.unsettled, sl.panicked, sl.panicVal = true, err, unsettled, panicked, v
+	sl.mu.Unlock()
+	sl.signal()
+}
+
+// state returns the pages not yet taken and whether the worker is done.
+func (sl *slot) state() (pages [][]types.DevEnvironmentSessionSummary, ended bool) {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	return sl.pages[sl.taken:], sl.ended
+}
+
+// work lists one dev environment's sessions into its slot, page by page.
+// A listing of several pages is read again until two readings in a row
+// give the same sessions in the same order (see envFeed), at most
+// maxReadings times; the loop passes over the sessions it has delivered.
+// A dev environment deleted since it was listed (ResourceNotFoundException)
+// has no more sessions.
+func (r *run) work(sl *slot) {
+	defer r.wg.Done()
+	defer func() {
+		if v := recover(); v != nil {
+			sl.end(nil, false, true, v)
+		}
+	}()
+	project := sl.env.ProjectName
+	if project == nil {
+		project = r.s.params.ProjectName // a project's listing may leave it out
+	}
+	if project == nil || sl.env.Id == nil {
+		sl.end(fmt.Errorf("ListDevEnvironments gave no id or projectName to list its sessions by"), false, false, nil)
+		return
+	}
+	in := &codecatalyst.ListDevEnvironmentSessionsInput{SpaceName: r.s.params.SpaceName, ProjectName: project, DevEnvironmentId: sl.env.Id}
+	var prev uint64
+	for reading := 1; ; reading++ {
+		p := NewListDevEnvironmentSessionsPaginator(r.send, in, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
+			o.PageSize = r.s.opts.SessionPageSize
+		})
+		h, pages := readingSeed, 0
+		for p.HasMorePages() {
+			out, err := p.NextPage(r.ctx)
+			var notFound *types.ResourceNotFoundException
+			switch {
+			case errors.As(err, &notFound):
+				sl.end(nil, false, false, nil)
+				return
+			case err != nil:
+				sl.end(err, false, false, nil)
+				return
+			}
+			pages++
+			for _, it := range out.Items {
+				h = mixReading(h, fingerprintOf(aws.ToString(it.Id)))
+			}
+			if len(out.Items) > 0 {
+				sl.add(out.Items)
+			}
+		}
+		switch {
+		case pages <= 1, reading > 1 && h == prev:
+			sl.end(nil, false, false, nil)
+			return
+		case reading >= maxReadings:
+			sl.end(nil, true, false, nil)
+			return
+		}
+		prev = h
+	}
+}
