@@ -2,6 +2,9 @@ package devsessions_test
 
 import (
 	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,4 +83,182 @@ func TestSpaceSessionsPanicUnderThrottlingIsRaised(t *testing.T) {
 		}
 	})
 	assert.Empty(t, errs, "the loop reaches the panicking dev environment without waiting out ctx")
+}
+
+// A context cancelled inside the loop: the very next thing yielded is its
+// error, once; it matches context.Canceled, is no dev environment's failure
+// (no *DevEnvironmentError, no DevEnvironment), and nothing comes after it,
+// even for a loop that goes on past errors.
+func TestSpaceSessionsCancelIsTheLastThingYielded(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sp := runningSpace(4, func(int) int { return 3 })
+	for _, conc := range []int{1, 8} {
+		fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
+		ctx, cancel := context.WithCancel(t.Context())
+		s := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.Concurrency = conc })
+		var after []devsessions.SpaceSession
+		var afterErrs []error
+		cancelled := false
+		for it, err := range s.Items(ctx) {
+			if cancelled {
+				after, afterErrs = append(after, it), append(afterErrs, err)
+				continue
+			}
+			require.NoError(t, err)
+			cancel()
+			cancelled = true
+		}
+		cancel()
+		require.Len(t, afterErrs, 1, "concurrency %d: one thing after cancel: %v", conc, afterErrs)
+		require.ErrorIs(t, afterErrs[0], context.Canceled)
+		var de *devsessions.DevEnvironmentError
+		assert.False(t, errors.As(afterErrs[0], &de), "not a dev environment's failure: %v", afterErrs[0])
+		assert.Nil(t, after[0].DevEnvironment.Id, "no dev environment named")
+		assert.Nil(t, after[0].Session.Id)
+	}
+}
+
+// blockingSessions blocks every session listing until its ctx ends.
+type blockingSessions struct {
+	devsessions.SpaceSessionsAPIClient
+}
+
+func (blockingSessions) ListDevEnvironmentSessions(ctx context.Context, _ *codecatalyst.ListDevEnvironmentSessionsInput,
+	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// An expired context while sessions are listed: its error matches
+// context.DeadlineExceeded and is no dev environment's failure.
+func TestSpaceSessionsExpiredContextIsNoDevEnvironmentsFailure(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sp := runningSpace(3, func(int) int { return 1 })
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	s := devsessions.NewSpaceSessions(blockingSessions{devsessionstest.NewSpaceClient(sp.envs, sp.sessions)}, spaceInput())
+	var errs []error
+	for it, err := range s.Items(ctx) {
+		require.Error(t, err, "no session")
+		assert.Nil(t, it.DevEnvironment.Id)
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 1)
+	require.ErrorIs(t, errs[0], context.DeadlineExceeded)
+	var de *devsessions.DevEnvironmentError
+	assert.False(t, errors.As(errs[0], &de), "%v", errs[0])
+	assert.NotEmpty(t, s.ResumeToken())
+}
+
+// inFlightPanic panics in ListDevEnvironments for the second page (asked
+// for by the feed's prefetch goroutine) while the second dev environment's
+// session listing is still in flight: that listing ends only after its ctx
+// ends, and then late.
+type inFlightPanic struct {
+	devsessions.SpaceSessionsAPIClient
+	pageTwo  chan struct{} // closed when the second page is asked for
+	once     sync.Once
+	returned atomic.Bool // the in-flight listing has returned
+}
+
+func (c *inFlightPanic) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	if in.NextToken != nil {
+		c.once.Do(func() { close(c.pageTwo) })
+		panic("page two bug")
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (c *inFlightPanic) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if *in.DevEnvironmentId == envID(0) {
+		<-c.pageTwo // the panic is pending before the first session is delivered
+		return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
+	}
+	<-ctx.Done()
+	time.Sleep(50 * time.Millisecond) // still running well after the loop cancelled it
+	c.returned.Store(true)
+	return nil, ctx.Err()
+}
+
+// A client panic on the feed's goroutine reaches the caller only after
+// every goroutine of the loop has ended, the session listing still in
+// flight included: whether the loop breaks or goes on.
+func TestSpaceSessionsPanicWaitsForListingsInFlight(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sp := runningSpace(4, func(int) int { return 1 })
+	for _, breaks := range []bool{true, false} {
+		c := &inFlightPanic{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions), pageTwo: make(chan struct{})}
+		s := devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+			o.Concurrency, o.DevEnvironmentPageSize = 2, 2
+		})
+		var got []string
+		func() {
+			defer func() {
+				assert.Equal(t, "page two bug", recover(), "breaks %v", breaks)
+				assert.True(t, c.returned.Load(), "breaks %v: the listing in flight ended before the panic reached the caller", breaks)
+			}()
+			for it, err := range s.Items(t.Context()) {
+				require.NoError(t, err)
+				got = append(got, aws.ToString(it.Session.Id))
+				if breaks {
+					break
+				}
+			}
+		}()
+		assert.Equal(t, []string{"s-0-0"}, got)
+	}
+}
+
+// heldPages holds the second and later pages of envID(0)'s sessions until
+// released (or, so that a loop that waits for them does not hang, for 2 s,
+// noting that they were answered without being released); it notes when
+// envID(1)'s sessions are asked for.
+type heldPages struct {
+	devsessions.SpaceSessionsAPIClient
+	release   chan struct{}
+	unheld    atomic.Bool
+	otherAsk  chan struct{}
+	otherOnce sync.Once
+}
+
+func (c *heldPages) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	switch {
+	case *in.DevEnvironmentId != envID(0):
+		c.otherOnce.Do(func() { close(c.otherAsk) })
+	case in.NextToken != nil:
+		t := time.NewTimer(2 * time.Second)
+		defer t.Stop()
+		select {
+		case <-c.release:
+		case <-t.C:
+			c.unheld.Store(true)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// The dev environment at the head delivers its sessions as its pages
+// arrive: its first session comes while its second page is still held, and
+// the next dev environment is listed meanwhile.
+func TestSpaceSessionsStreamsTheHeadDevEnvironment(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sp := runningSpace(2, func(i int) int { return []int{10, 2}[i] })
+	c := &heldPages{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions),
+		release: make(chan struct{}), otherAsk: make(chan struct{})}
+	s := devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.SessionPageSize = 1 })
+	var got []string
+	for it, err := range s.Items(t.Context()) {
+		require.NoError(t, err)
+		if got = append(got, aws.ToString(it.Session.Id)); len(got) == 1 {
+			<-c.otherAsk // the next dev environment is listed ahead
+			assert.False(t, c.unheld.Load(), "the first session came while the second page was held")
+			close(c.release)
+		}
+	}
+	assert.Equal(t, sp.want, got)
 }

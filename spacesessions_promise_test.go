@@ -35,6 +35,9 @@ type liveSpace struct {
 	next  int        // ids made so far
 	ended map[string]bool
 	log   []string
+
+	envCalls   int            // ListDevEnvironments calls so far
+	beforeEnvs func(call int) // if set, runs before each ListDevEnvironments answer, l.mu held
 }
 
 type liveEnv struct {
@@ -51,6 +54,17 @@ func newLiveSpace(rng *rand.Rand, n int) *liveSpace {
 		l.envs = append(l.envs, l.newEnv())
 	}
 	return l
+}
+
+// runningEnv adds a RUNNING dev environment with n sessions at index i.
+func (l *liveSpace) runningEnv(i, n int) *liveEnv {
+	l.next++
+	e := &liveEnv{id: fmt.Sprintf("env-%03d", l.next), project: "p0", running: true}
+	for range n {
+		e.sessions = append(e.sessions, l.newSession(e))
+	}
+	l.envs = slices.Insert(l.envs, i, e)
+	return e
 }
 
 func (l *liveSpace) newEnv() *liveEnv {
@@ -166,6 +180,9 @@ func (l *liveSpace) ListDevEnvironments(_ context.Context, in *codecatalyst.List
 	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
 	l.enter()
 	defer l.mu.Unlock()
+	if l.envCalls++; l.beforeEnvs != nil {
+		l.beforeEnvs(l.envCalls)
+	}
 	var all []types.DevEnvironmentSummary
 	for _, e := range l.envs {
 		st := types.DevEnvironmentStatusStopped
@@ -270,4 +287,44 @@ func TestSpaceSessionsPromiseUnderChange(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A dev environment created at the front while a run lists moves one dev
+// environment onto the next ListDevEnvironments page (offset tokens): its
+// sessions are still delivered once.
+func TestSpaceSessionsListingShiftedDuringARunRepeatsNothing(t *testing.T) {
+	for _, conc := range []int{1, 4} {
+		live := &liveSpace{rng: rand.New(rand.NewPCG(1, 2)), ended: map[string]bool{}}
+		for i := range 6 {
+			live.runningEnv(i, 2)
+		}
+		var want []string
+		for _, e := range live.envs {
+			want = append(want, e.sessions...)
+		}
+		live.beforeEnvs = func(call int) {
+			if call == 2 { // after the first page: one created in front
+				live.runningEnv(0, 1)
+			}
+		}
+		got, err := devsessions.NewSpaceSessions(live, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+			o.Concurrency, o.DevEnvironmentPageSize = conc, 2
+		}).Collect(t.Context())
+		require.NoError(t, err)
+		ids := spaceIDs(got)
+		for _, id := range want {
+			require.Equal(t, 1, countOf(ids, id), "concurrency %d: %s in %v", conc, id, ids)
+		}
+		require.Len(t, ids, len(want)+1, "and the new dev environment's session, once")
+	}
+}
+
+func countOf(ids []string, id string) int {
+	n := 0
+	for _, x := range ids {
+		if x == id {
+			n++
+		}
+	}
+	return n
 }
