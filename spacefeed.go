@@ -9,51 +9,31 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 )
 
-// maxReadings bounds how many times one run reads a listing that spans
-// pages (the dev environments, or one dev environment's sessions) while it
-// looks for two readings in a row that agree.
-const maxReadings = 4
-
-// readingSeed starts the hash of a reading (FNV-1a's offset basis).
-const readingSeed uint64 = 14695981039346656037
-
-// mixReading adds an id's fingerprint to the hash of a reading, in order.
-func mixReading(h uint64, f fingerprint) uint64 {
-	for _, b := range f {
-		h = (h ^ uint64(b)) * 1099511628211
-	}
-	return h
-}
-
 // envFeed is a run's dev environment feed: ListDevEnvironments from the
 // first page, one dev environment at a time, with the next page requested
-// while sessions are listed (Prefetch 1).
-//
-// A listing of several pages is not one snapshot: a dev environment created,
-// deleted or moved while it is read can make a page skip or repeat one. So
-// when a reading of several pages ends, the feed reads the listing again
-// from the first page, and ends when a reading fits on one page or gives the
-// same ids in the same order as the reading before it. Dev environments
-// already given are given again (the run passes over them). After
-// maxReadings readings without that, it ends unsettled.
+// while sessions are listed (Prefetch 1), each page but the last read again
+// once the next one is in (see readings), on a goroutine of its own so that
+// the loop does not wait for it (one check at a time). When a reading is
+// not complete the feed reads the listing again from the first page, giving
+// dev environments already given again (the run passes over them).
 type envFeed struct {
 	ctx      context.Context
 	client   ListDevEnvironmentsAPIClient
 	params   *codecatalyst.ListDevEnvironmentsInput
 	pageSize int32
 
-	next     func() (*codecatalyst.ListDevEnvironmentsOutput, error, bool) // nil between readings
-	stop     func()
-	page     []types.DevEnvironmentSummary // the rest of the current page
-	pages    int                           // pages of the current reading
-	hash     uint64                        // of the current reading's ids
-	prevHash uint64                        // of the reading before it
-	readings int
+	next    func() (*codecatalyst.ListDevEnvironmentsOutput, error, bool) // nil between readings
+	stop    func()
+	page    []types.DevEnvironmentSummary // the rest of the current page
+	rs      readings
+	pending chan checkResult // the check in flight, nil if none
 
 	ended     bool  // no dev environment follows
-	unsettled bool  // ended after maxReadings readings that did not agree
+	unsettled bool  // ended after maxReadings readings that were not complete
 	err       error // ListDevEnvironments failed; the feed has ended
 }
+
+func envID(e types.DevEnvironmentSummary) *string { return e.Id }
 
 // pull returns the next dev environment; ok is false at the end or after an
 // error (f.err). A panic in the client is raised here (or by close).
@@ -61,7 +41,6 @@ func (f *envFeed) pull() (env types.DevEnvironmentSummary, ok bool) {
 	for !f.ended {
 		if len(f.page) > 0 {
 			env, f.page = f.page[0], f.page[1:]
-			f.hash = mixReading(f.hash, fingerprintOf(aws.ToString(env.Id)))
 			return env, true
 		}
 		if f.next == nil {
@@ -72,13 +51,69 @@ func (f *envFeed) pull() (env types.DevEnvironmentSummary, ok bool) {
 		case err != nil:
 			f.ended, f.err = true, err
 		case more:
-			f.pages++
 			f.page = out.Items
+			if check, tok, want := f.rs.add(pageHash(out.Items, envID), out.NextToken); check {
+				f.startCheck(tok, want)
+			}
 		default:
 			f.endReading()
 		}
 	}
 	return env, false
+}
+
+// checkResult is the end of a check.
+type checkResult struct {
+	got, want uint64
+	err       error
+	panicked  bool
+	panicVal  any
+}
+
+// startCheck reads a page again on a goroutine of its own, after the check
+// before it has ended.
+func (f *envFeed) startCheck(tok *string, want uint64) {
+	f.collect()
+	ch := make(chan checkResult, 1)
+	f.pending = ch
+	go func() {
+		res := checkResult{want: want}
+		defer func() {
+			if v := recover(); v != nil {
+				res.panicked, res.panicVal = true, v
+			}
+			ch <- res
+		}()
+		res.got, res.err = f.reread(tok)
+	}()
+}
+
+// collect waits for the check in flight, if any, and records it. A panic of
+// the client in it is raised here, once its goroutine has ended.
+func (f *envFeed) collect() {
+	if f.pending == nil {
+		return
+	}
+	res := <-f.pending
+	f.pending = nil
+	if res.panicked {
+		panic(res.panicVal)
+	}
+	f.rs.checked(res.got, res.want, res.err)
+}
+
+// reread reads a page of the current reading again.
+func (f *envFeed) reread(tok *string) (uint64, error) {
+	in := devEnvironmentsSpec.Copy(f.params)
+	in.NextToken = tok
+	if f.pageSize > 0 {
+		in.MaxResults = aws.Int32(f.pageSize)
+	}
+	out, err := f.client.ListDevEnvironments(f.ctx, &in)
+	if err != nil {
+		return 0, err
+	}
+	return pageHash(out.Items, envID), nil
 }
 
 func (f *envFeed) startReading() {
@@ -87,32 +122,41 @@ func (f *envFeed) startReading() {
 		o.Prefetch = 1 // the next page of dev environments comes while sessions are listed
 	})
 	f.next, f.stop = iter.Pull2(p.Pages(f.ctx))
-	f.readings++
-	f.pages, f.hash = 0, readingSeed
+	f.rs.start()
 }
 
 func (f *envFeed) endReading() {
 	f.stop()
 	f.next, f.stop = nil, nil
-	switch {
-	case f.pages <= 1, f.readings > 1 && f.hash == f.prevHash:
-		f.ended = true
-	case f.readings >= maxReadings:
-		f.ended, f.unsettled = true, true
-	}
-	f.prevHash = f.hash
+	f.collect()
+	complete, again := f.rs.end()
+	f.ended, f.unsettled = !again, !complete && !again
 }
 
-// close ends the current reading and returns a panic of the client raised
-// while it ends (nil if none), so that the caller raises it after every
-// other goroutine of the loop has ended.
+// close waits for the check in flight and ends the current reading (the
+// loop's ctx is cancelled by then), and returns a panic of the client in
+// either (nil if none), so that the caller raises it after every other
+// goroutine of the loop has ended.
 func (f *envFeed) close() (panicked any) {
-	if f.stop == nil {
-		return nil
+	if f.pending != nil {
+		if res := <-f.pending; res.panicked {
+			panicked = res.panicVal
+		}
+		f.pending = nil
 	}
-	defer func() { panicked = recover() }()
-	stop := f.stop
-	f.next, f.stop = nil, nil
-	stop()
+	if f.stop != nil {
+		stop := f.stop
+		f.next, f.stop = nil, nil
+		if v := recoverFrom(stop); panicked == nil {
+			panicked = v
+		}
+	}
+	return panicked
+}
+
+// recoverFrom calls fn and returns what it panicked with, or nil.
+func recoverFrom(fn func()) (v any) {
+	defer func() { v = recover() }()
+	fn()
 	return nil
 }

@@ -69,17 +69,38 @@ type SpaceSessionsOptions struct {
 // ListDevEnvironmentSessions for each dev environment whose status is in
 // Statuses, concurrently, delivered in order.
 //
+// The promise: over a chain of runs, each resuming from the last one's
+// ResumeToken, every session that exists throughout the chain is delivered
+// exactly once, whatever happens to the space between and during runs (dev
+// environments created, deleted, stopped, started or reordered, sessions
+// started, ended or reordered). A session that starts or ends during the
+// chain is delivered at most once. A run never delivers a session twice.
+// ResumeToken is "" only when every session in scope has been delivered.
+//
 // Order: dev environments in ListDevEnvironments order, each one's sessions
-// in the service's order: the same sequence for every Concurrency.
+// in the service's order: the same sequence for every Concurrency. A dev
+// environment listed twice in a run (a listing that shifted while it was
+// read) is delivered once, where it came first; a session listed twice, once.
+//
+// Readings: a listing of several pages is not one snapshot (a change before
+// a page's place shifts it), so a run reads such a listing (the dev
+// environments, or one dev environment's sessions) again from its first
+// page when it ends, and takes it as complete when a reading fits on one
+// page or gives the same ids in the same order as the one before it. That
+// costs one more reading of each listing of several pages, and up to 3
+// more while it changes; after 4 readings that disagree the run ends with a
+// ResumeToken that is not "" (resume later). What a reading again finds
+// that the run has not delivered yet is delivered after the rest.
 //
 // Concurrency: up to Concurrency session listings are in flight while the
-// caller consumes earlier ones. Each dev environment's sessions are listed
-// in full (page after page) before they are delivered. At most Concurrency
-// dev environments with sessions to list, and at most 4×Concurrency dev
-// environments in all, are held ahead of the caller, however large the
-// space, plus the next page of ListDevEnvironments, which is requested
-// while sessions are listed (so a loop that ends early may have requested
-// one page of dev environments it did not need).
+// caller consumes earlier ones. The dev environment at the head delivers
+// its sessions as its pages arrive; the ones after it are listed ahead,
+// concurrently. At most Concurrency dev environments with sessions to list,
+// and at most 4×Concurrency dev environments in all, are held ahead of the
+// caller, however large the space, plus the next page of
+// ListDevEnvironments, which is requested while sessions are listed (so a
+// loop that ends early may have requested one page of dev environments it
+// did not need).
 //
 // Throttling: over a client that runs middleware (*codecatalyst.Client), a
 // middleware added to each request's options sees every attempt, retries
@@ -93,7 +114,8 @@ type SpaceSessionsOptions struct {
 // middleware (a fake) is not paced.
 //
 // Every goroutine a loop starts has ended before the loop returns, on every
-// path.
+// path. A panic (the client's, on any goroutine of the loop, or the loop
+// body's) reaches the caller only after all of them have ended.
 //
 // A SpaceSessions is not safe for concurrent use; its iterators are
 // single-use, and a new one continues from ResumeToken's position.
@@ -183,29 +205,30 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidParameter}, args...)...)
 }
 
-// ResumeToken returns the token that resumes exactly at the first session
-// not yet delivered, for StartingToken: after MaxItems, after a break, after
-// an error (at the dev environment whose listing failed, or whose sessions
-// could not be listed when the loop broke there). Before the first step it
-// encodes the starting position. "" means nothing remains. While the input
-// is invalid it returns the StartingToken as given if it decoded, else "".
+// ResumeToken returns the token that resumes the listing: after MaxItems,
+// a break, an error, or a loop that went on past errors. "" means every
+// session in scope has been delivered; a loop that went on past a
+// [*DevEnvironmentError] never ends with "". Before the first step it
+// encodes the starting position. While the input is invalid it returns the
+// StartingToken as given if it decoded, else "".
 //
-// The token is "dss1." and unpadded base64url of a JSON object holding
-// the scope, a ListDevEnvironments ResumeToken that resumes at a dev
-// environment, that dev environment's id, and either a
-// ListDevEnvironmentSessions ResumeToken inside it or a mark that all of its
-// sessions were delivered; the "1" is the format's version.
+// The token records what was delivered, not where the service was: the
+// dev environments delivered in full and, for each one delivered in part,
+// which of its sessions, as 48-bit fingerprints of their ids. It holds no
+// service token, so none can be refused later. It is "dss2." and unpadded
+// base64url of a binary form ("2" is the format's version): about 20
+// characters plus the names of the scope, 8 characters for each dev
+// environment delivered in full, and 8 for each session of one delivered in
+// part (10 dev environments: about 110 characters; 1,000: about 8,000). It
+// only grows along a chain, until "". A "dss1." token, of the first format,
+// is refused as [ErrInvalidStartingToken]: it cannot say what was
+// delivered; start over without StartingToken.
 //
-// Dev environments created or deleted between two runs move nothing: a
-// resumed run checks that the first dev environment it lists is the
-// token's. If it is not, it lists from the first page again, passing over
-// the dev environments before the token's (earlier runs delivered them, or
-// they are new behind the position), and continues inside or after it. If
-// the token's dev environment is gone, it continues after the one that was
-// listed before it when the token was made; if that one is gone too, from
-// the token's old place, which other changes may have moved. That check
-// costs the requests of the listing up to there, once, and only when the
-// listing changed.
+// A resumed run lists the dev environments again from the first page (its
+// cost: one reading of ListDevEnvironments up to where it continues, and
+// a reading again at the end as above), passes over those delivered in full
+// without asking for their sessions, and lists every other one's sessions
+// from its first page, delivering those not delivered.
 func (s *SpaceSessions) ResumeToken() string {
 	switch {
 	case s.err != nil && s.fromToken:
@@ -232,31 +255,36 @@ func (s *SpaceSessions) Collect(ctx context.Context, optFns ...func(*codecatalys
 
 // Items returns an iterator over the remaining sessions, in order. A
 // session counts as delivered when it is yielded, so after a break
-// ResumeToken points at the next one.
+// ResumeToken resumes after it.
 //
-// A ListDevEnvironments error is yielded once, after every session before
-// it, and ends the iterator. An error listing one dev environment's sessions
-// is yielded as (SpaceSession{DevEnvironment: env}, err), after the sessions
-// of that dev environment obtained before it, with err naming the dev
-// environment and wrapping the cause ([errors.As] finds the SDK's typed
-// exceptions): if the loop goes on, the rest of that dev environment is
-// skipped and the listing continues (ResumeToken moves past it too: a loop
-// that went on past such an error has not listed everything, even when
-// ResumeToken ends as ""); if it breaks, ResumeToken points at the first
-// session of it not delivered. A dev environment deleted after it was
-// listed (ResourceNotFoundException) has no more sessions and is passed
-// over without an error. A cancelled ctx is yielded as an error, once.
-// Invalid input is yielded, before any request, by every iterator. A panic
-// in the client on a listing's goroutine is raised again on the caller's
-// goroutine: when the loop reaches that dev environment, or when the loop
-// returns.
+// Errors:
+//   - A dev environment whose sessions cannot be listed yields
+//     (SpaceSession{DevEnvironment: env}, err) with err a
+//     [*DevEnvironmentError] wrapping the service's error ([errors.As] finds
+//     the SDK's typed exceptions), after that dev environment's sessions
+//     obtained before it. A loop that goes on gets the rest of the space;
+//     that dev environment stays undelivered, so ResumeToken is not "" at
+//     the end, and resuming from it delivers exactly what was skipped. A
+//     dev environment deleted after it was listed (ResourceNotFoundException)
+//     has no more sessions and is passed over without an error.
+//   - A ListDevEnvironments error is yielded once, after every session
+//     before it, and ends the iterator.
+//   - A cancelled or expired ctx is yielded once, as an error matching
+//     [context.Canceled] or [context.DeadlineExceeded] and no
+//     *DevEnvironmentError, with a zero SpaceSession; nothing comes after
+//     it. A cancellation noticed only after the last session is no error.
+//   - Invalid input is yielded, before any request, by every iterator.
+//
+// A panic in the client on any goroutine of the loop is raised again on the
+// caller's goroutine, after every goroutine of the loop has ended.
 //
 // The listings ahead of the caller are not undone when the loop ends early
-// (a break, MaxItems, an error): their requests were sent, and their
-// sessions are listed again by the run that resumes.
+// (a break, MaxItems, an error): their requests were sent, and a resumed
+// run lists those dev environments again.
 //
 // optFns are passed to the client on every request, and after them the
-// middleware that paces attempts once the service throttles.
+// middleware that paces attempts once the service throttles; the caller's
+// slice is never written.
 func (s *SpaceSessions) Items(ctx context.Context, optFns ...func(*codecatalyst.Options)) iter.Seq2[SpaceSession, error] {
 	return func(yield func(SpaceSession, error) bool) {
 		if s.err != nil {

@@ -150,64 +150,98 @@ func TestSpaceSessionsExpiredContextIsNoDevEnvironmentsFailure(t *testing.T) {
 	assert.NotEmpty(t, s.ResumeToken())
 }
 
-// inFlightPanic panics in ListDevEnvironments for the second page (asked
-// for by the feed's prefetch goroutine) while the second dev environment's
-// session listing is still in flight: that listing ends only after its ctx
-// ends, and then late.
+// inFlightPanic panics in ListDevEnvironments when panics says so, while
+// the session listing of blocked is still in flight: that listing ends only
+// after its ctx ends, and then late. Every other session listing waits for
+// the panic first when waitPanic is set.
 type inFlightPanic struct {
 	devsessions.SpaceSessionsAPIClient
-	pageTwo  chan struct{} // closed when the second page is asked for
+	panics    func(call int, in *codecatalyst.ListDevEnvironmentsInput) bool
+	blocked   string
+	waitPanic bool
+
+	mu       sync.Mutex
+	calls    int
+	panicked chan struct{} // closed at the panic
 	once     sync.Once
-	returned atomic.Bool // the in-flight listing has returned
+	entered  chan struct{} // closed when the blocked listing is in flight
+	returned atomic.Bool   // the blocked listing has returned
 }
 
 func (c *inFlightPanic) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
-	if in.NextToken != nil {
-		c.once.Do(func() { close(c.pageTwo) })
-		panic("page two bug")
+	c.mu.Lock()
+	c.calls++
+	call := c.calls
+	c.mu.Unlock()
+	if c.panics(call, in) {
+		<-c.entered // the blocked listing is in flight at the panic
+		c.once.Do(func() { close(c.panicked) })
+		panic("listing bug")
 	}
 	return c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
 }
 
 func (c *inFlightPanic) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
-	if *in.DevEnvironmentId == envID(0) {
-		<-c.pageTwo // the panic is pending before the first session is delivered
+	if *in.DevEnvironmentId != c.blocked {
+		if c.waitPanic {
+			<-c.panicked // the panic is pending before the first session is delivered
+		}
 		return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
 	}
+	close(c.entered)
 	<-ctx.Done()
 	time.Sleep(50 * time.Millisecond) // still running well after the loop cancelled it
 	c.returned.Store(true)
 	return nil, ctx.Err()
 }
 
-// A client panic on the feed's goroutine reaches the caller only after
-// every goroutine of the loop has ended, the session listing still in
-// flight included: whether the loop breaks or goes on.
+// A client panic on a goroutine of the feed (the prefetch of the next page
+// of dev environments, or the check that reads a page again) reaches the
+// caller only after every goroutine of the loop has ended, the session
+// listing still in flight included, whether the loop breaks or goes on.
 func TestSpaceSessionsPanicWaitsForListingsInFlight(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	sp := runningSpace(4, func(int) int { return 1 })
-	for _, breaks := range []bool{true, false} {
-		c := &inFlightPanic{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions), pageTwo: make(chan struct{})}
-		s := devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
-			o.Concurrency, o.DevEnvironmentPageSize = 2, 2
-		})
-		var got []string
-		func() {
-			defer func() {
-				assert.Equal(t, "page two bug", recover(), "breaks %v", breaks)
-				assert.True(t, c.returned.Load(), "breaks %v: the listing in flight ended before the panic reached the caller", breaks)
-			}()
-			for it, err := range s.Items(t.Context()) {
-				require.NoError(t, err)
-				got = append(got, aws.ToString(it.Session.Id))
-				if breaks {
-					break
+	sp := runningSpace(6, func(int) int { return 1 })
+	cases := []struct {
+		name    string
+		breaks  bool
+		blocked int
+		wait    bool
+		panics  func(call int, in *codecatalyst.ListDevEnvironmentsInput) bool
+		want    []string
+	}{
+		{name: "prefetch, the loop breaks", breaks: true, blocked: 1, wait: true, want: []string{"s-0-0"},
+			panics: func(_ int, in *codecatalyst.ListDevEnvironmentsInput) bool { return in.NextToken != nil }},
+		{name: "prefetch, the loop goes on", blocked: 1, wait: true, want: []string{"s-0-0"},
+			panics: func(_ int, in *codecatalyst.ListDevEnvironmentsInput) bool { return in.NextToken != nil }},
+		{name: "the check of the first page, the loop goes on", blocked: 3, want: []string{"s-0-0", "s-1-0", "s-2-0"},
+			panics: func(call int, in *codecatalyst.ListDevEnvironmentsInput) bool { return call > 1 && in.NextToken == nil }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &inFlightPanic{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions),
+				panics: tc.panics, blocked: envID(tc.blocked), waitPanic: tc.wait, panicked: make(chan struct{}), entered: make(chan struct{})}
+			s := devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+				o.Concurrency, o.DevEnvironmentPageSize = 2, 2
+			})
+			var got []string
+			func() {
+				defer func() {
+					assert.Equal(t, "listing bug", recover())
+					assert.True(t, c.returned.Load(), "the listing in flight ended before the panic reached the caller")
+				}()
+				for it, err := range s.Items(t.Context()) {
+					require.NoError(t, err)
+					got = append(got, aws.ToString(it.Session.Id))
+					if tc.breaks {
+						break
+					}
 				}
-			}
-		}()
-		assert.Equal(t, []string{"s-0-0"}, got)
+			}()
+			assert.Equal(t, tc.want, got)
+		})
 	}
 }
 

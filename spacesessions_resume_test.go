@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -192,14 +193,14 @@ func TestSpaceSessionsKeepsTheCallersOptFns(t *testing.T) {
 	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{DevEnvironments: sp.envs, Sessions: sp.sessions})
 	require.NoError(t, err)
 	defer srv.Close()
-	var calls int
-	mine := func(*codecatalyst.Options) { calls++ }
+	var calls atomic.Int32
+	mine := func(*codecatalyst.Options) { calls.Add(1) }
 	sentinel := func(*codecatalyst.Options) {}
 	backing := []func(*codecatalyst.Options){mine, sentinel}
 	got, err := devsessions.NewSpaceSessions(srv.Client(), spaceInput()).Collect(t.Context(), backing[:1]...)
 	require.NoError(t, err)
 	assert.Equal(t, sp.want, spaceIDs(got))
-	assert.Positive(t, calls, "the caller's optFns reach the client")
+	assert.Positive(t, calls.Load(), "the caller's optFns reach the client")
 	assert.True(t, funcEqual(backing[1], sentinel), "the spare slot of the caller's array is untouched")
 }
 

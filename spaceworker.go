@@ -63,12 +63,14 @@ func (sl *slot) state() (pages [][]types.DevEnvironmentSessionSummary, ended boo
 	return sl.pages[sl.taken:], sl.ended
 }
 
-// work lists one dev environment's sessions into its slot, page by page.
-// A listing of several pages is read again until two readings in a row
-// give the same sessions in the same order (see envFeed), at most
-// maxReadings times; the loop passes over the sessions it has delivered.
-// A dev environment deleted since it was listed (ResourceNotFoundException)
-// has no more sessions.
+func sessionID(s types.DevEnvironmentSessionSummary) *string { return s.Id }
+
+// work lists one dev environment's sessions into its slot, page by page,
+// each page but the last read again once the next one is in, and the
+// listing read again from its first page while a reading is not complete
+// (see readings); the loop passes over the sessions it has delivered. A dev
+// environment deleted since it was listed (ResourceNotFoundException) has no
+// more sessions.
 func (r *run) work(sl *slot) {
 	defer r.wg.Done()
 	defer func() {
@@ -84,13 +86,31 @@ func (r *run) work(sl *slot) {
 		sl.end(fmt.Errorf("ListDevEnvironments gave no id or projectName to list its sessions by"), false, false, nil)
 		return
 	}
-	in := &codecatalyst.ListDevEnvironmentSessionsInput{SpaceName: r.s.params.SpaceName, ProjectName: project, DevEnvironmentId: sl.env.Id}
-	var prev uint64
-	for reading := 1; ; reading++ {
-		p := NewListDevEnvironmentSessionsPaginator(r.send, in, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
+	in := codecatalyst.ListDevEnvironmentSessionsInput{SpaceName: r.s.params.SpaceName, ProjectName: project, DevEnvironmentId: sl.env.Id}
+	var pageSize *int32
+	if n := r.s.opts.SessionPageSize; n > 0 {
+		pageSize = &n
+	}
+	// reread reads a page again: its hash, or whether the dev environment is gone.
+	reread := func(tok *string) (uint64, bool, error) {
+		again := in
+		again.NextToken, again.MaxResults = tok, pageSize
+		out, err := r.send.ListDevEnvironmentSessions(r.ctx, &again)
+		var notFound *types.ResourceNotFoundException
+		if errors.As(err, &notFound) {
+			return 0, true, nil
+		}
+		if err != nil {
+			return 0, false, err
+		}
+		return pageHash(out.Items, sessionID), false, nil
+	}
+	var rs readings
+	for {
+		rs.start()
+		p := NewListDevEnvironmentSessionsPaginator(r.send, &in, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
 			o.PageSize = r.s.opts.SessionPageSize
 		})
-		h, pages := readingSeed, 0
 		for p.HasMorePages() {
 			out, err := p.NextPage(r.ctx)
 			var notFound *types.ResourceNotFoundException
@@ -102,22 +122,21 @@ func (r *run) work(sl *slot) {
 				sl.end(err, false, false, nil)
 				return
 			}
-			pages++
-			for _, it := range out.Items {
-				h = mixReading(h, fingerprintOf(aws.ToString(it.Id)))
-			}
 			if len(out.Items) > 0 {
 				sl.add(out.Items)
 			}
+			if check, tok, want := rs.add(pageHash(out.Items, sessionID), out.NextToken); check {
+				got, gone, err := reread(tok)
+				if gone {
+					sl.end(nil, false, false, nil)
+					return
+				}
+				rs.checked(got, want, err)
+			}
 		}
-		switch {
-		case pages <= 1, reading > 1 && h == prev:
-			sl.end(nil, false, false, nil)
-			return
-		case reading >= maxReadings:
-			sl.end(nil, true, false, nil)
+		if complete, again := rs.end(); !again {
+			sl.end(nil, !complete, false, nil)
 			return
 		}
-		prev = h
 	}
 }
