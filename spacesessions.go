@@ -82,25 +82,31 @@ type SpaceSessionsOptions struct {
 // environment listed twice in a run (a listing that shifted while it was
 // read) is delivered once, where it came first; a session listed twice, once.
 //
-// Readings: a listing of several pages is not one snapshot (a change before
-// a page's place shifts it), so a run reads such a listing (the dev
-// environments, or one dev environment's sessions) again from its first
-// page when it ends, and takes it as complete when a reading fits on one
-// page or gives the same ids in the same order as the one before it. That
-// costs one more reading of each listing of several pages, and up to 3
-// more while it changes; after 4 readings that disagree the run ends with a
-// ResumeToken that is not "" (resume later). What a reading again finds
-// that the run has not delivered yet is delivered after the rest.
+// Checks: a listing of several pages is not one snapshot (a change before
+// a page's place shifts the pages after it, which can then skip an item),
+// so a run reads each page of such a listing (the dev environments, or one
+// dev environment's sessions) but the last again once the page after it is
+// in: a shift that skipped an item changes that page. A listing of one page,
+// or whose checks found no page changed, is complete; else it is read again
+// from its first page, at most 4 times in a run, after which the run ends
+// with a ResumeToken that is not "" (resume later). What a reading again
+// finds that the run has not delivered yet is delivered after the rest. The
+// checks cost one request for each page but the last of each listing of
+// several pages: for the dev environments on a goroutine of their own, one
+// at a time; for sessions in turn with that dev environment's pages. A
+// check the service refuses (a token it takes only once, say) leaves the
+// listing to be read again and compared whole.
 //
 // Concurrency: up to Concurrency session listings are in flight while the
 // caller consumes earlier ones. The dev environment at the head delivers
 // its sessions as its pages arrive; the ones after it are listed ahead,
 // concurrently. At most Concurrency dev environments with sessions to list,
 // and at most 4×Concurrency dev environments in all, are held ahead of the
-// caller, however large the space, plus the next page of
-// ListDevEnvironments, which is requested while sessions are listed (so a
-// loop that ends early may have requested one page of dev environments it
-// did not need).
+// caller, however large the space. Besides the Concurrency session
+// requests, up to two ListDevEnvironments requests are in flight: the next
+// page, requested while sessions are listed (so a loop that ends early may
+// have requested one page of dev environments it did not need), and a
+// check.
 //
 // Throttling: over a client that runs middleware (*codecatalyst.Client), a
 // middleware added to each request's options sees every attempt, retries
@@ -225,10 +231,10 @@ func invalid(format string, args ...any) error {
 // delivered; start over without StartingToken.
 //
 // A resumed run lists the dev environments again from the first page (its
-// cost: one reading of ListDevEnvironments up to where it continues, and
-// a reading again at the end as above), passes over those delivered in full
-// without asking for their sessions, and lists every other one's sessions
-// from its first page, delivering those not delivered.
+// cost: the ListDevEnvironments pages up to where it continues, and their
+// checks), passes over those delivered in full without asking for their
+// sessions, and lists every other one's sessions from its first page,
+// delivering those not delivered.
 func (s *SpaceSessions) ResumeToken() string {
 	switch {
 	case s.err != nil && s.fromToken:
