@@ -2,7 +2,6 @@ package devsessions
 
 import (
 	"context"
-	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
@@ -10,96 +9,120 @@ import (
 )
 
 // envFeed is a run's dev environment feed: ListDevEnvironments from the
-// first page, one dev environment at a time, with the next page requested
-// while sessions are listed (Prefetch 1), each page but the last read again
-// once the next one is in (see readings), on a goroutine of its own so that
-// the loop does not wait for it (one check at a time). When a reading is
-// not complete the feed reads the listing again from the first page, giving
-// dev environments already given again (the run passes over them).
+// first page, one dev environment at a time. A reader goroutine requests
+// the pages one after the other, one page ahead of the loop (it asks for
+// the next page while the loop's sessions are listed), and reads each page
+// but the last again once the page after it is in and handed over (see
+// readings): its requests are page 1, page 2, page 1 again, page 3, page 2
+// again, and so on, one at a time. When a reading is not complete the feed
+// reads the listing again from the first page, giving dev environments
+// already given again (the run passes over them).
 type envFeed struct {
-	ctx      context.Context
+	ctx      context.Context // the loop's: cancelled before close
 	client   ListDevEnvironmentsAPIClient
 	params   *codecatalyst.ListDevEnvironmentsInput
 	pageSize int32
 
-	next    func() (*codecatalyst.ListDevEnvironmentsOutput, error, bool) // nil between readings
-	stop    func()
-	page    []types.DevEnvironmentSummary // the rest of the current page
-	rs      readings
-	pending chan checkResult // the check in flight, nil if none
+	page []types.DevEnvironmentSummary // the rest of the current page
+	rs   readings                      // the reader's while it runs
+
+	pages    chan feedPage // from the reader of the current reading; nil between readings
+	exited   chan struct{} // closed when that reader has returned
+	panicked bool          // the reader panicked (set before exited is closed)
+	panicVal any
 
 	ended     bool  // no dev environment follows
 	unsettled bool  // ended after maxReadings readings that were not complete
 	err       error // ListDevEnvironments failed; the feed has ended
 }
 
+// feedPage is what the reader hands the loop: a page, an error, or the end
+// of the reading (or of the reader, after a panic).
+type feedPage struct {
+	items []types.DevEnvironmentSummary
+	err   error
+	end   bool
+}
+
 func envID(e types.DevEnvironmentSummary) *string { return e.Id }
 
 // pull returns the next dev environment; ok is false at the end or after an
-// error (f.err). A panic in the client is raised here (or by close).
+// error (f.err). A panic of the client on the reader is raised here, once
+// the reader has returned (or by close).
 func (f *envFeed) pull() (env types.DevEnvironmentSummary, ok bool) {
 	for !f.ended {
 		if len(f.page) > 0 {
 			env, f.page = f.page[0], f.page[1:]
 			return env, true
 		}
-		if f.next == nil {
+		if f.pages == nil {
 			f.startReading()
 		}
-		out, err, more := f.next()
-		switch {
-		case err != nil:
-			f.ended, f.err = true, err
-		case more:
-			f.page = out.Items
-			if check, tok, want := f.rs.add(pageHash(out.Items, envID), out.NextToken); check {
-				f.startCheck(tok, want)
+		var pg feedPage
+		select {
+		case pg = <-f.pages:
+		case <-f.exited: // a panic, or the loop's ctx ended
+			f.ended, f.err = true, f.ctx.Err()
+			if f.panicked {
+				f.panicked = false // raised once
+				panic(f.panicVal)
 			}
+			continue
+		}
+		switch {
+		case pg.err != nil:
+			f.ended, f.err = true, pg.err
+		case !pg.end:
+			f.page = pg.items
 		default:
-			f.endReading()
+			<-f.exited
+			f.pages = nil
+			complete, again := f.rs.end()
+			f.ended, f.unsettled = !again, !complete && !again
 		}
 	}
 	return env, false
 }
 
-// checkResult is the end of a check.
-type checkResult struct {
-	got, want uint64
-	err       error
-	panicked  bool
-	panicVal  any
+func (f *envFeed) startReading() {
+	f.pages, f.exited = make(chan feedPage), make(chan struct{})
+	go f.read(f.pages, f.exited)
 }
 
-// startCheck reads a page again on a goroutine of its own, after the check
-// before it has ended.
-func (f *envFeed) startCheck(tok *string, want uint64) {
-	f.collect()
-	ch := make(chan checkResult, 1)
-	f.pending = ch
-	go func() {
-		res := checkResult{want: want}
-		defer func() {
-			if v := recover(); v != nil {
-				res.panicked, res.panicVal = true, v
-			}
-			ch <- res
-		}()
-		res.got, res.err = f.reread(tok)
+// read is the reader of one reading.
+func (f *envFeed) read(pages chan<- feedPage, exited chan<- struct{}) {
+	defer close(exited)
+	defer func() {
+		if v := recover(); v != nil {
+			f.panicked, f.panicVal = true, v
+		}
 	}()
-}
-
-// collect waits for the check in flight, if any, and records it. A panic of
-// the client in it is raised here, once its goroutine has ended.
-func (f *envFeed) collect() {
-	if f.pending == nil {
-		return
+	hand := func(pg feedPage) bool {
+		select {
+		case pages <- pg:
+			return true
+		case <-f.ctx.Done():
+			return false
+		}
 	}
-	res := <-f.pending
-	f.pending = nil
-	if res.panicked {
-		panic(res.panicVal)
+	f.rs.start()
+	p := NewListDevEnvironmentsPaginator(f.client, f.params, func(o *ListDevEnvironmentsPaginatorOptions) { o.PageSize = f.pageSize })
+	for p.HasMorePages() {
+		out, err := p.NextPage(f.ctx)
+		if err != nil {
+			hand(feedPage{err: err})
+			return
+		}
+		check, tok, want := f.rs.add(pageHash(out.Items, envID), out.NextToken)
+		if !hand(feedPage{items: out.Items}) {
+			return
+		}
+		if check {
+			got, err := f.reread(tok)
+			f.rs.checked(got, want, err)
+		}
 	}
-	f.rs.checked(res.got, res.want, res.err)
+	hand(feedPage{end: true})
 }
 
 // reread reads a page of the current reading again.
@@ -116,47 +139,17 @@ func (f *envFeed) reread(tok *string) (uint64, error) {
 	return pageHash(out.Items, envID), nil
 }
 
-func (f *envFeed) startReading() {
-	p := NewListDevEnvironmentsPaginator(f.client, f.params, func(o *ListDevEnvironmentsPaginatorOptions) {
-		o.PageSize = f.pageSize
-		o.Prefetch = 1 // the next page of dev environments comes while sessions are listed
-	})
-	f.next, f.stop = iter.Pull2(p.Pages(f.ctx))
-	f.rs.start()
-}
-
-func (f *envFeed) endReading() {
-	f.stop()
-	f.next, f.stop = nil, nil
-	f.collect()
-	complete, again := f.rs.end()
-	f.ended, f.unsettled = !again, !complete && !again
-}
-
-// close waits for the check in flight and ends the current reading (the
-// loop's ctx is cancelled by then), and returns a panic of the client in
-// either (nil if none), so that the caller raises it after every other
-// goroutine of the loop has ended.
+// close waits for the reader (the loop's ctx is cancelled by then, which
+// ends its request or its hand-over) and returns its panic, if any, so that
+// the caller raises it after every other goroutine of the loop has ended.
 func (f *envFeed) close() (panicked any) {
-	if f.pending != nil {
-		if res := <-f.pending; res.panicked {
-			panicked = res.panicVal
-		}
-		f.pending = nil
+	if f.exited == nil {
+		return nil
 	}
-	if f.stop != nil {
-		stop := f.stop
-		f.next, f.stop = nil, nil
-		if v := recoverFrom(stop); panicked == nil {
-			panicked = v
-		}
+	<-f.exited
+	if f.panicked {
+		f.panicked = false // raised once
+		return f.panicVal
 	}
-	return panicked
-}
-
-// recoverFrom calls fn and returns what it panicked with, or nil.
-func recoverFrom(fn func()) (v any) {
-	defer func() { v = recover() }()
-	fn()
 	return nil
 }

@@ -92,8 +92,9 @@ type SpaceSessionsOptions struct {
 // with a ResumeToken that is not "" (resume later). What a reading again
 // finds that the run has not delivered yet is delivered after the rest. The
 // checks cost one request for each page but the last of each listing of
-// several pages: for the dev environments on a goroutine of their own, one
-// at a time; for sessions in turn with that dev environment's pages. A
+// several pages, sent in turn with that listing's pages (page 1, page 2,
+// page 1 again, page 3, page 2 again, ...); the dev environments' are sent
+// ahead of the loop, with their pages. A
 // check the service refuses (a token it takes only once, say) leaves the
 // listing to be read again and compared whole.
 //
@@ -102,11 +103,11 @@ type SpaceSessionsOptions struct {
 // its sessions as its pages arrive; the ones after it are listed ahead,
 // concurrently. At most Concurrency dev environments with sessions to list,
 // and at most 4×Concurrency dev environments in all, are held ahead of the
-// caller, however large the space. Besides the Concurrency session
-// requests, up to two ListDevEnvironments requests are in flight: the next
-// page, requested while sessions are listed (so a loop that ends early may
-// have requested one page of dev environments it did not need), and a
-// check.
+// caller, however large the space, plus the next page of
+// ListDevEnvironments, which is requested while sessions are listed (so a
+// loop that ends early may have requested one page of dev environments it
+// did not need, and a check). One ListDevEnvironments request is in flight
+// at a time.
 //
 // Throttling: over a client that runs middleware (*codecatalyst.Client), a
 // middleware added to each request's options sees every attempt, retries

@@ -140,7 +140,7 @@ func TestDemoNeedsNothingSetUp(t *testing.T) {
 		assert.NotEmpty(t, it.DevEnvironment.InstanceType)
 	}
 	require.NotNil(t, out.NextToken)
-	assert.True(t, strings.HasPrefix(*out.NextToken, "dss1."), "a space token")
+	assert.True(t, strings.HasPrefix(*out.NextToken, "dss2."), "a space token")
 
 	code, stdout, stderr = runCmd(t, "--demo", "--starting-token", *out.NextToken, "--max-items", "2")
 	require.Equal(t, 0, code, stderr)
@@ -377,7 +377,7 @@ func TestSpaceTableAndText(t *testing.T) {
 	require.Equal(t, 0, code, stderr.String())
 	lines := strings.Split(stdout.String(), "\n")
 	assert.Equal(t, "Sessions of space demo-space", lines[0])
-	assert.True(t, strings.HasPrefix(lines[1], "NextToken: dss1."), lines[1])
+	assert.True(t, strings.HasPrefix(lines[1], "NextToken: dss2."), lines[1])
 	assert.Regexp(t, `^\|\s+project\s+\|\s+devEnvironment\s+\|\s+creator\s+\|\s+sessionId\s+\|\s+started\s+\|\s+ago\s+\|$`, lines[3])
 	assert.Regexp(t, `^\|\s+demo-project\s+\|\s+demo\s+\|\s+user-alice\s+\|\s+sess-0000\s+\|\s+2024-05-01 10:00:00Z\s+\|\s+3h12m ago\s+\|$`, lines[5])
 	assert.Regexp(t, `^\|\s+demo-project\s+\|\s+docs\s+\|\s+user-bob\s+\|\s+sess-docs-00\s+\|\s+2024-05-01 11:00:00Z\s+\|\s+2h12m ago\s+\|$`, lines[7])
@@ -389,7 +389,7 @@ func TestSpaceTableAndText(t *testing.T) {
 	docs := demoEnvID(t, "docs")
 	assert.Equal(t, "ITEMS\t"+docs+"\tsess-docs-00\tdemo-project\tdemo-space\t2024-05-01T11:00:00Z", text[4])
 	assert.Equal(t, "DEVENVIRONMENT\tdocs\tuser-bob\t"+docs+"\tdev.standard1.small\t2024-05-01T03:00:00Z\tdemo-project\tRUNNING", text[5])
-	assert.True(t, strings.HasPrefix(text[6], "NEXTTOKEN\tdss1."))
+	assert.True(t, strings.HasPrefix(text[6], "NEXTTOKEN\tdss2."))
 }
 
 func TestAgo(t *testing.T) {
@@ -482,10 +482,11 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 		{"space, concurrency 64", append([]string{"--concurrency", "64"}, spaceArgs...),
 			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "web-main"), 1, accessDenied) }, 5 + 2 + 3 + 1,
 			" (dev environment " + demoEnvID(t, "web-main") + " (web-main) in project web-frontend)"},
-		// One dev environment a page, one listing at a time: the third
-		// ListDevEnvironments request (the page after demo and docs) fails.
+		// One dev environment a page, one listing at a time: the fourth
+		// ListDevEnvironments request (the page after demo and docs; the
+		// third reads the first page again, a check) fails.
 		{"space, ListDevEnvironments part-way", append([]string{"--concurrency", "1", "--dev-environment-page-size", "1"}, spaceArgs...),
-			func(s *devsessionstest.Server) { s.ScriptListDevEnvironments(3, accessDenied) }, 5 + 2, "ListDevEnvironments"},
+			func(s *devsessionstest.Server) { s.ScriptListDevEnvironments(4, accessDenied) }, 5 + 2, "ListDevEnvironments"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
