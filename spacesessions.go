@@ -76,6 +76,9 @@ type SpaceSessionsOptions struct {
 // started, ended or reordered). A session that starts or ends during the
 // chain is delivered at most once. A run never delivers a session twice.
 // ResumeToken is "" only when every session in scope has been delivered.
+// Its limits: ids are told apart by 48-bit fingerprints (two of 1,000 share
+// one about once in 500 million), and a page that changes and changes back
+// between its reading and its check (see Checks) is not seen to change.
 //
 // Order: dev environments in ListDevEnvironments order, each one's sessions
 // in the service's order: the same sequence for every Concurrency. A dev
@@ -223,19 +226,23 @@ func invalid(format string, args ...any) error {
 // dev environments delivered in full and, for each one delivered in part,
 // which of its sessions, as 48-bit fingerprints of their ids. It holds no
 // service token, so none can be refused later. It is "dss2." and unpadded
-// base64url of a binary form ("2" is the format's version): about 20
-// characters plus the names of the scope, 8 characters for each dev
-// environment delivered in full, and 8 for each session of one delivered in
-// part (10 dev environments: about 110 characters; 1,000: about 8,000). It
-// only grows along a chain, until "". A "dss1." token, of the first format,
+// base64url of a binary form ("2" is the format's version): the scope's
+// names, then 8 characters for each dev environment delivered in full, and
+// for one delivered in part 8 characters and 8 more for each of its
+// sessions delivered (10 dev environments in a space named "bench-space":
+// 105 characters; 1,000: 8,027). A dev environment delivered in full is
+// never dropped, so along a chain the token grows with what is delivered,
+// until "". A "dss1." token, of the first format,
 // is refused as [ErrInvalidStartingToken]: it cannot say what was
 // delivered; start over without StartingToken.
 //
-// A resumed run lists the dev environments again from the first page (its
-// cost: the ListDevEnvironments pages up to where it continues, and their
-// checks), passes over those delivered in full without asking for their
-// sessions, and lists every other one's sessions from its first page,
-// delivering those not delivered.
+// A resumed run lists the dev environments again from the first page,
+// passes over those delivered in full without asking for their sessions,
+// and lists every other one's sessions from its first page, delivering
+// those not delivered. What resuming costs, against a run that had gone on:
+// the ListDevEnvironments pages up to where it continues (and their
+// checks), and the session pages of a dev environment delivered in part up
+// to its first session not delivered.
 func (s *SpaceSessions) ResumeToken() string {
 	switch {
 	case s.err != nil && s.fromToken:
