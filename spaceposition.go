@@ -30,6 +30,7 @@ type spacePosition struct {
 	full    []fingerprint // delivered in full, in the order delivered
 	fullSet map[fingerprint]struct{}
 	partial []*partialEnv // delivered in part, in the order first delivered
+	partOf  map[fingerprint]*partialEnv
 }
 
 // partialEnv is a dev environment delivered in part.
@@ -40,7 +41,8 @@ type partialEnv struct {
 }
 
 func newSpacePosition(space string, project *string) *spacePosition {
-	return &spacePosition{space: space, project: cloneString(project), fullSet: map[fingerprint]struct{}{}}
+	return &spacePosition{space: space, project: cloneString(project),
+		fullSet: map[fingerprint]struct{}{}, partOf: map[fingerprint]*partialEnv{}}
 }
 
 func (pe *partialEnv) has(session fingerprint) bool {
@@ -55,14 +57,7 @@ func (p *spacePosition) inFull(env fingerprint) bool {
 }
 
 // inPart returns the record of a dev environment delivered in part, or nil.
-func (p *spacePosition) inPart(env fingerprint) *partialEnv {
-	for _, pe := range p.partial {
-		if pe.env == env {
-			return pe
-		}
-	}
-	return nil
-}
+func (p *spacePosition) inPart(env fingerprint) *partialEnv { return p.partOf[env] }
 
 // delivered reports whether the session of the dev environment was
 // delivered.
@@ -80,6 +75,7 @@ func (p *spacePosition) markSession(env, session fingerprint) {
 	if pe == nil {
 		pe = &partialEnv{env: env, set: map[fingerprint]struct{}{}}
 		p.partial = append(p.partial, pe)
+		p.partOf[env] = pe
 	}
 	if !pe.has(session) {
 		pe.set[session] = struct{}{}
@@ -90,7 +86,10 @@ func (p *spacePosition) markSession(env, session fingerprint) {
 // markFull records a dev environment as delivered in full, forgetting its
 // sessions.
 func (p *spacePosition) markFull(env fingerprint) {
-	p.partial = slices.DeleteFunc(p.partial, func(pe *partialEnv) bool { return pe.env == env })
+	if p.partOf[env] != nil {
+		delete(p.partOf, env)
+		p.partial = slices.DeleteFunc(p.partial, func(pe *partialEnv) bool { return pe.env == env })
+	}
 	if !p.inFull(env) {
 		p.fullSet[env] = struct{}{}
 		p.full = append(p.full, env)
