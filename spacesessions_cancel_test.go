@@ -152,7 +152,7 @@ func TestSpaceSessionsExpiredContextIsNoDevEnvironmentsFailure(t *testing.T) {
 
 // inFlightPanic panics in ListDevEnvironments when panics says so, while
 // the session listing of blocked is still in flight: that listing ends only
-// after its ctx ends, and then late. Every other session listing waits for
+// after its ctx ends (or after 5 s), and then late. Every other session listing waits for
 // the panic first when waitPanic is set.
 type inFlightPanic struct {
 	devsessions.SpaceSessionsAPIClient
@@ -191,10 +191,15 @@ func (c *inFlightPanic) ListDevEnvironmentSessions(ctx context.Context, in *code
 		return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
 	}
 	close(c.entered)
-	<-ctx.Done()
+	t := time.NewTimer(5 * time.Second) // a loop that never cancels it does not hang the test
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 	time.Sleep(50 * time.Millisecond) // still running well after the loop cancelled it
 	c.returned.Store(true)
-	return nil, ctx.Err()
+	return nil, errors.New("held")
 }
 
 // A client panic on a goroutine of the feed (the prefetch of the next page
