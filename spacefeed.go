@@ -11,12 +11,11 @@ import (
 // envFeed is a run's dev environment feed: ListDevEnvironments from the
 // first page, one dev environment at a time. A reader goroutine requests
 // the pages one after the other, one page ahead of the loop (it asks for
-// the next page while the loop's sessions are listed), and reads each page
-// but the last again once the page after it is in and handed over (see
-// readings): its requests are page 1, page 2, page 1 again, page 3, page 2
-// again, and so on, one at a time. When a reading is not complete the feed
-// reads the listing again from the first page, giving dev environments
-// already given again (the run passes over them).
+// the next page while the loop's sessions are listed), and checks a reading
+// of several pages when it ends (see readings), reading its pages again
+// checkFlight at a time. When a reading is not complete the feed reads the
+// listing again from the first page, giving dev environments already given
+// again (the run passes over them).
 type envFeed struct {
 	ctx      context.Context // the loop's: cancelled before close
 	client   ListDevEnvironmentsAPIClient
@@ -25,6 +24,9 @@ type envFeed struct {
 
 	page []types.DevEnvironmentSummary // the rest of the current page
 	rs   readings                      // the reader's while it runs
+
+	// The verdict on the reading that ended, set by its reader.
+	complete, again bool
 
 	pages    chan feedPage // from the reader of the current reading; nil between readings
 	exited   chan struct{} // closed when that reader has returned
@@ -77,8 +79,7 @@ func (f *envFeed) pull() (env types.DevEnvironmentSummary, ok bool) {
 		default:
 			<-f.exited
 			f.pages = nil
-			complete, again := f.rs.end()
-			f.ended, f.unsettled = !again, !complete && !again
+			f.ended, f.unsettled = !f.again, !f.complete && !f.again
 		}
 	}
 	return env, false
@@ -113,30 +114,32 @@ func (f *envFeed) read(pages chan<- feedPage, exited chan<- struct{}) {
 			hand(feedPage{err: err})
 			return
 		}
-		check, tok, want := f.rs.add(pageHash(out.Items, envID), out.NextToken)
+		f.rs.add(pageIDs(out.Items, envID), out.NextToken)
 		if !hand(feedPage{items: out.Items}) {
 			return
 		}
-		if check {
-			got, err := f.reread(tok)
-			f.rs.checked(got, want, err)
-		}
 	}
+	f.complete, f.again = f.rs.end(func(pages []pageRead) (bool, error) {
+		return recheck(f.ctx, pages, checkFlight, f.reread)
+	})
 	hand(feedPage{end: true})
 }
 
-// reread reads a page of the current reading again.
-func (f *envFeed) reread(tok *string) (uint64, error) {
+// checkFlight is how many pages of dev environments a check reads at once.
+const checkFlight = 4
+
+// reread reads a page again: the hash of its ids, whether a page follows.
+func (f *envFeed) reread(ctx context.Context, tok *string) (uint64, bool, error) {
 	in := devEnvironmentsSpec.Copy(f.params)
 	in.NextToken = tok
 	if f.pageSize > 0 {
 		in.MaxResults = aws.Int32(f.pageSize)
 	}
-	out, err := f.client.ListDevEnvironments(f.ctx, &in)
+	out, err := f.client.ListDevEnvironments(ctx, &in)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	return pageHash(out.Items, envID), nil
+	return pageHash(pageIDs(out.Items, envID)), out.NextToken != nil, nil
 }
 
 // close waits for the reader (the loop's ctx is cancelled by then, which

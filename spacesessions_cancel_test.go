@@ -202,8 +202,9 @@ func (c *inFlightPanic) ListDevEnvironmentSessions(ctx context.Context, in *code
 	return nil, errors.New("held")
 }
 
-// A client panic on a goroutine of the feed (the prefetch of the next page
-// of dev environments, or the check that reads a page again) reaches the
+// A client panic on a goroutine of the feed (its reader, which asks for the
+// next page of dev environments ahead of the loop, or the check that reads
+// the pages again at the end of the listing) reaches the
 // caller only after every goroutine of the loop has ended, the session
 // listing still in flight included, whether the loop breaks or goes on.
 func TestSpaceSessionsPanicWaitsForListingsInFlight(t *testing.T) {
@@ -221,7 +222,7 @@ func TestSpaceSessionsPanicWaitsForListingsInFlight(t *testing.T) {
 			panics: func(_ int, in *codecatalyst.ListDevEnvironmentsInput) bool { return in.NextToken != nil }},
 		{name: "prefetch, the loop goes on", blocked: 1, wait: true, want: []string{"s-0-0"},
 			panics: func(_ int, in *codecatalyst.ListDevEnvironmentsInput) bool { return in.NextToken != nil }},
-		{name: "the check of the first page, the loop goes on", blocked: 3, want: []string{"s-0-0", "s-1-0", "s-2-0"},
+		{name: "the check of the first page, the loop goes on", blocked: 5, want: []string{"s-0-0", "s-1-0", "s-2-0", "s-3-0", "s-4-0"},
 			panics: func(call int, in *codecatalyst.ListDevEnvironmentsInput) bool { return call > 1 && in.NextToken == nil }},
 	}
 	for _, tc := range cases {

@@ -95,8 +95,7 @@ func TestSpaceSessionsDuplicateTokenMidSpace(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sp := newSpace(12, func(int) int { return 5 })
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
-	// Its calls: page 1, page 2, page 1 again (the check), page 3: the last one repeats page 3's token.
-	fake.ScriptDevEnvironment(envID(5), 4, devsessionstest.Fault{NextToken: aws.String("tok-2")})
+	fake.ScriptDevEnvironment(envID(5), 3, devsessionstest.Fault{NextToken: aws.String("tok-2")})
 	s := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.SessionPageSize = 2 })
 	var got []string
 	var errs []error

@@ -227,6 +227,13 @@ func TestSpaceSessionsPromiseUnderChange(t *testing.T) {
 		cases = 80
 	}
 	for seed := range uint64(cases) {
+		promiseChain(t, seed)
+	}
+}
+
+// promiseChain runs one random resume chain and checks the promise.
+func promiseChain(t *testing.T, seed uint64) {
+	{
 		rng := rand.New(rand.NewPCG(seed, 12))
 		live := newLiveSpace(rand.New(rand.NewPCG(seed, 13)), rng.IntN(12))
 		live.fail = []float64{0, 0, 0.05}[rng.IntN(3)]

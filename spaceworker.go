@@ -1,6 +1,7 @@
 package devsessions
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -65,12 +66,15 @@ func (sl *slot) state() (pages [][]types.DevEnvironmentSessionSummary, ended boo
 
 func sessionID(s types.DevEnvironmentSessionSummary) *string { return s.Id }
 
+// errGone is a check's answer for a dev environment deleted meanwhile.
+var errGone = errors.New("dev environment gone")
+
 // work lists one dev environment's sessions into its slot, page by page,
-// each page but the last read again once the next one is in, and the
-// listing read again from its first page while a reading is not complete
-// (see readings); the loop passes over the sessions it has delivered. A dev
-// environment deleted since it was listed (ResourceNotFoundException) has no
-// more sessions.
+// and checks a reading of several pages when it ends by reading its pages
+// again, one at a time (see readings); while a reading is not complete it
+// lists again from the first page, and the loop passes over the sessions it
+// has delivered. A dev environment deleted since it was listed
+// (ResourceNotFoundException) has no more sessions.
 func (r *run) work(sl *slot) {
 	defer r.wg.Done()
 	defer func() {
@@ -91,19 +95,18 @@ func (r *run) work(sl *slot) {
 	if n := r.s.opts.SessionPageSize; n > 0 {
 		pageSize = &n
 	}
-	// reread reads a page again: its hash, or whether the dev environment is gone.
-	reread := func(tok *string) (uint64, bool, error) {
+	reread := func(ctx context.Context, tok *string) (uint64, bool, error) {
 		again := in
 		again.NextToken, again.MaxResults = tok, pageSize
-		out, err := r.send.ListDevEnvironmentSessions(r.ctx, &again)
+		out, err := r.send.ListDevEnvironmentSessions(ctx, &again)
 		var notFound *types.ResourceNotFoundException
-		if errors.As(err, &notFound) {
-			return 0, true, nil
-		}
-		if err != nil {
+		switch {
+		case errors.As(err, &notFound):
+			return 0, false, errGone
+		case err != nil:
 			return 0, false, err
 		}
-		return pageHash(out.Items, sessionID), false, nil
+		return pageHash(pageIDs(out.Items, sessionID)), out.NextToken != nil, nil
 	}
 	var rs readings
 	for {
@@ -125,16 +128,19 @@ func (r *run) work(sl *slot) {
 			if len(out.Items) > 0 {
 				sl.add(out.Items)
 			}
-			if check, tok, want := rs.add(pageHash(out.Items, sessionID), out.NextToken); check {
-				got, gone, err := reread(tok)
-				if gone {
-					sl.end(nil, false, false, nil)
-					return
-				}
-				rs.checked(got, want, err)
-			}
+			rs.add(pageIDs(out.Items, sessionID), out.NextToken)
 		}
-		if complete, again := rs.end(); !again {
+		var checkErr error
+		complete, again := rs.end(func(pages []pageRead) (bool, error) {
+			same, err := recheck(r.ctx, pages, 1, reread)
+			checkErr = err
+			return same, err
+		})
+		if errors.Is(checkErr, errGone) {
+			sl.end(nil, false, false, nil)
+			return
+		}
+		if !again {
 			sl.end(nil, !complete, false, nil)
 			return
 		}
