@@ -77,8 +77,8 @@ type SpaceSessionsOptions struct {
 // chain is delivered at most once. A run never delivers a session twice.
 // ResumeToken is "" only when every session in scope has been delivered.
 // Its limits: ids are told apart by 48-bit fingerprints (two of 1,000 share
-// one about once in 500 million), and a page that changes and changes back
-// between its reading and its check (see Checks) is not seen to change.
+// one about once in 500 million), and changes that hide an item from a
+// reading and then undo themselves before its check (see Checks) go unseen.
 //
 // Order: dev environments in ListDevEnvironments order, each one's sessions
 // in the service's order: the same sequence for every Concurrency. A dev
@@ -86,20 +86,19 @@ type SpaceSessionsOptions struct {
 // read) is delivered once, where it came first; a session listed twice, once.
 //
 // Checks: a listing of several pages is not one snapshot (a change before
-// a page's place shifts the pages after it, which can then skip an item),
-// so a run reads each page of such a listing (the dev environments, or one
-// dev environment's sessions) but the last again once the page after it is
-// in: a shift that skipped an item changes that page. A listing of one page,
-// or whose checks found no page changed, is complete; else it is read again
-// from its first page, at most 4 times in a run, after which the run ends
-// with a ResumeToken that is not "" (resume later). What a reading again
-// finds that the run has not delivered yet is delivered after the rest. The
-// checks cost one request for each page but the last of each listing of
-// several pages, sent in turn with that listing's pages (page 1, page 2,
-// page 1 again, page 3, page 2 again, ...); the dev environments' are sent
-// ahead of the loop, with their pages. A
-// check the service refuses (a token it takes only once, say) leaves the
-// listing to be read again and compared whole.
+// a page's place shifts the pages after it, which can then skip an item or
+// repeat one), so a run checks such a listing (the dev environments, or one
+// dev environment's sessions) when it ends: it reads every page again with
+// the token it was asked with (the dev environments' 4 at a time, so nearly
+// a snapshot; a dev environment's sessions one at a time), and the listing
+// is complete when every page gives the same ids and no item came twice.
+// Else it is read again from its first page, at most 4 times in a run,
+// after which the run ends with a ResumeToken that is not "" (resume
+// later); what a reading again finds that the run has not delivered is
+// delivered after the rest. A listing of one page costs nothing more; one
+// of n pages costs n more requests. A check the service refuses (a token it
+// takes only once, say) leaves the listing to be read again and compared
+// whole with the reading before.
 //
 // Concurrency: up to Concurrency session listings are in flight while the
 // caller consumes earlier ones. The dev environment at the head delivers
@@ -109,8 +108,8 @@ type SpaceSessionsOptions struct {
 // caller, however large the space, plus the next page of
 // ListDevEnvironments, which is requested while sessions are listed (so a
 // loop that ends early may have requested one page of dev environments it
-// did not need, and a check). One ListDevEnvironments request is in flight
-// at a time.
+// did not need). One ListDevEnvironments request is in flight at a time,
+// and up to 4 during the check at the end of the dev environment listing.
 //
 // Throttling: over a client that runs middleware (*codecatalyst.Client), a
 // middleware added to each request's options sees every attempt, retries
@@ -240,9 +239,9 @@ func invalid(format string, args ...any) error {
 // passes over those delivered in full without asking for their sessions,
 // and lists every other one's sessions from its first page, delivering
 // those not delivered. What resuming costs, against a run that had gone on:
-// the ListDevEnvironments pages up to where it continues (and their
-// checks), and the session pages of a dev environment delivered in part up
-// to its first session not delivered.
+// the ListDevEnvironments pages up to where it continues, and the session
+// pages of a dev environment delivered in part up to its first session not
+// delivered.
 func (s *SpaceSessions) ResumeToken() string {
 	switch {
 	case s.err != nil && s.fromToken:
