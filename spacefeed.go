@@ -115,14 +115,48 @@ func (f *envFeed) read(pages chan<- feedPage, exited chan<- struct{}) {
 			return
 		}
 		f.rs.add(pageIDs(out.Items, envID), out.NextToken)
+		if !p.HasMorePages() {
+			f.endReading(out.Items, hand)
+			return
+		}
 		if !hand(feedPage{items: out.Items}) {
 			return
 		}
 	}
-	f.complete, f.again = f.rs.end(func(pages []pageRead) (bool, error) {
-		return recheck(f.ctx, pages, checkFlight, f.reread)
-	})
-	hand(feedPage{end: true})
+}
+
+// endReading hands over the last page of a reading and then its end, with
+// the verdict of its check, which starts at once (while the loop has yet to
+// take that page) on a goroutine that has ended when endReading returns. A
+// panic in the check is raised here then.
+func (f *envFeed) endReading(last []types.DevEnvironmentSummary, hand func(feedPage) bool) {
+	type verdict struct {
+		complete, again bool
+		panicked        bool
+		panicVal        any
+	}
+	done := make(chan verdict, 1)
+	go func() {
+		var v verdict
+		defer func() {
+			if p := recover(); p != nil {
+				v.panicked, v.panicVal = true, p
+			}
+			done <- v
+		}()
+		v.complete, v.again = f.rs.end(func(pages []pageRead) (bool, error) {
+			return recheck(f.ctx, pages, checkFlight, f.reread)
+		})
+	}()
+	handed := hand(feedPage{items: last})
+	v := <-done
+	if v.panicked {
+		panic(v.panicVal)
+	}
+	f.complete, f.again = v.complete, v.again
+	if handed {
+		hand(feedPage{end: true})
+	}
 }
 
 // checkFlight is how many pages of dev environments a check reads at once.
