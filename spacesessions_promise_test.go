@@ -222,9 +222,9 @@ func (l *liveSpace) ListDevEnvironmentSessions(_ context.Context, in *codecataly
 // chain ends there). Runs go on past dev environment errors or break at
 // them. The changes stop after 25 runs, so every chain ends.
 func TestSpaceSessionsPromiseUnderChange(t *testing.T) {
-	cases := 600
+	cases := 2000
 	if testing.Short() {
-		cases = 80
+		cases = 200
 	}
 	for seed := range uint64(cases) {
 		promiseChain(t, seed)
