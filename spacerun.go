@@ -80,7 +80,7 @@ func (r *run) loop(yield func(SpaceSession, error) bool) {
 		}
 		r.window[0] = nil
 		r.window = r.window[1:]
-		if sl.listed {
+		if sl.asked {
 			r.working--
 		}
 	}
@@ -102,7 +102,7 @@ func (r *run) fill() {
 		r.seen[fp] = struct{}{}
 		sl := newSlot(env, r.s.wants(env.Status))
 		r.window = append(r.window, sl)
-		if sl.listed {
+		if sl.asked {
 			r.working++
 			r.wg.Add(1)
 			go r.work(sl)
@@ -172,7 +172,7 @@ func (r *run) drain(sl *slot, yield func(SpaceSession, error) bool) bool {
 		return yield(SpaceSession{DevEnvironment: sl.env}, &DevEnvironmentError{DevEnvironment: sl.env, Err: sl.err})
 	case sl.unsettled:
 		r.incomplete = true
-	case sl.listed:
+	case sl.asked:
 		s.pos.markFull(sl.fp)
 	}
 	return true
@@ -206,7 +206,7 @@ func (r *run) capAt(sl *slot) {
 	if !ended || sl.err != nil || sl.unsettled || sl.panicked || r.undelivered(sl.fp, rest) {
 		return
 	}
-	if sl.listed {
+	if sl.asked {
 		r.s.pos.markFull(sl.fp)
 	}
 	f := r.feed

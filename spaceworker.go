@@ -12,17 +12,17 @@ import (
 )
 
 // slot is one dev environment of the window. Its worker (when its sessions
-// are listed) appends pages and then ends it; the loop takes the pages as
+// are asked for) appends pages and then ends it; the loop takes the pages as
 // they come.
 type slot struct {
-	env    types.DevEnvironmentSummary
-	fp     fingerprint
-	listed bool // its status is in Statuses: its sessions are listed
-	taken  int  // pages the loop has delivered (the loop's own)
+	env   types.DevEnvironmentSummary
+	fp    fingerprint
+	asked bool // its status is in Statuses: its sessions are asked for
+	taken int  // pages the loop has delivered (the loop's own)
 
 	mu        sync.Mutex
 	pages     [][]types.DevEnvironmentSessionSummary
-	ended     bool  // the worker is done (always true when !listed)
+	ended     bool  // the worker is done (always true when !asked)
 	err       error // listing its sessions failed
 	unsettled bool  // its listing changed at every reading
 	panicked  bool
@@ -30,9 +30,9 @@ type slot struct {
 	ready     chan struct{} // cap 1: a page or the end arrived
 }
 
-func newSlot(env types.DevEnvironmentSummary, listed bool) *slot {
-	sl := &slot{env: env, fp: fingerprintOf(aws.ToString(env.Id)), listed: listed, ready: make(chan struct{}, 1)}
-	sl.ended = !listed
+func newSlot(env types.DevEnvironmentSummary, asked bool) *slot {
+	sl := &slot{env: env, fp: fingerprintOf(aws.ToString(env.Id)), asked: asked, ready: make(chan struct{}, 1)}
+	sl.ended = !asked
 	return sl
 }
 
