@@ -302,3 +302,23 @@ func TestSpaceSessionsStreamsTheHeadDevEnvironment(t *testing.T) {
 	}
 	assert.Equal(t, sp.want, got)
 }
+
+// A panic in the loop body reaches the caller only after every goroutine of
+// the loop has ended, the session listing still in flight included.
+func TestSpaceSessionsLoopBodyPanicWaitsForListingsInFlight(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sp := runningSpace(4, func(int) int { return 1 })
+	c := &inFlightPanic{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions),
+		panics:  func(int, *codecatalyst.ListDevEnvironmentsInput) bool { return false },
+		blocked: envID(1), panicked: make(chan struct{}), entered: make(chan struct{})}
+	s := devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.Concurrency = 2 })
+	defer func() {
+		assert.Equal(t, "body bug", recover())
+		assert.True(t, c.returned.Load(), "the listing in flight ended before the panic reached the caller")
+	}()
+	for _, err := range s.Items(t.Context()) {
+		require.NoError(t, err)
+		<-c.entered
+		panic("body bug")
+	}
+}

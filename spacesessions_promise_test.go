@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/codecatalyst-contrib/devsessions"
 )
@@ -222,6 +223,7 @@ func (l *liveSpace) ListDevEnvironmentSessions(_ context.Context, in *codecataly
 // chain ends there). Runs go on past dev environment errors or break at
 // them. The changes stop after 25 runs, so every chain ends.
 func TestSpaceSessionsPromiseUnderChange(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	cases := 2000
 	if testing.Short() {
 		cases = 200

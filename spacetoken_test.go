@@ -131,3 +131,29 @@ func TestSpaceTokenGrowth(t *testing.T) {
 	}
 	assert.InDelta(t, 8+10*8, len(p.encode())-before, 2)
 }
+
+// Any string either decodes or is refused, never a panic; what decodes
+// encodes to a token that decodes to the same position.
+func FuzzDecodeSpacePosition(f *testing.F) {
+	project := "proj"
+	p := newSpacePosition("space", nil)
+	p.markFull(fingerprintOf("e1"))
+	p.markSession(fingerprintOf("e2"), fingerprintOf("s1"))
+	f.Add(p.encode(), false)
+	f.Add(rawToken(tokenBytes("space", &project, fps("a", "b"), fps("c", "d", "e"))), true)
+	f.Add(spaceTokenPrefix, false)
+	f.Add("dss1.e30", false)
+	f.Fuzz(func(t *testing.T, tok string, withProject bool) {
+		var pr *string
+		if withProject {
+			pr = &project
+		}
+		got, err := decodeSpacePosition(tok, "space", pr)
+		if err != nil {
+			return
+		}
+		again, err := decodeSpacePosition(got.encode(), "space", pr)
+		require.NoError(t, err)
+		require.Equal(t, got.encode(), again.encode())
+	})
+}
