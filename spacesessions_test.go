@@ -2,6 +2,7 @@ package devsessions_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -514,6 +515,9 @@ func TestSpaceSessionsInvalidInput(t *testing.T) {
 		{name: "empty Statuses", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.Statuses = []types.DevEnvironmentStatus{} }, wantErr: devsessions.ErrInvalidParameter, mention: "Statuses"},
 		{name: "unknown status", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.Statuses = []types.DevEnvironmentStatus{"RUNNIN"} }, wantErr: devsessions.ErrInvalidParameter, mention: "RUNNIN"},
 		{name: "a paginator's token", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = b64(`{"nextToken": "tok-2"}`) }, wantErr: devsessions.ErrInvalidStartingToken, mention: "dss2."},
+		{name: "a token of the first format", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) {
+			o.StartingToken = "dss1." + b64url(`{"space":"test-space","env":""}`)
+		}, wantErr: devsessions.ErrInvalidStartingToken, mention: "start over"},
 		{name: "a damaged token", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = tok[:len(tok)-3] }, wantErr: devsessions.ErrInvalidStartingToken, mention: "damaged"},
 		{name: "a token of another space", client: fake, params: &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String("other-space")}, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = tok }, wantErr: devsessions.ErrInvalidStartingToken, mention: "other-space"},
 		{name: "a token of the whole space used for a project", client: fake, params: &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(testSpace), ProjectName: aws.String("project-1")}, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = tok }, wantErr: devsessions.ErrInvalidStartingToken, mention: "project"},
@@ -710,3 +714,5 @@ func TestSpaceSessionsCapOnTheLastSessionIsTheEnd(t *testing.T) {
 	assert.Equal(t, sp.want, spaceIDs(got))
 	assert.Empty(t, s.ResumeToken(), "nothing remains")
 }
+
+func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
