@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -37,8 +38,10 @@ type liveSpace struct {
 	ended map[string]bool
 	log   []string
 
-	envCalls   int            // ListDevEnvironments calls so far
-	beforeEnvs func(call int) // if set, runs before each ListDevEnvironments answer, l.mu held
+	envCalls       int            // ListDevEnvironments calls so far
+	beforeEnvs     func(call int) // if set, runs before each ListDevEnvironments answer, l.mu held
+	sessionCalls   int            // ListDevEnvironmentSessions calls so far
+	beforeSessions func(call int) // if set, runs before each ListDevEnvironmentSessions answer, l.mu held
 }
 
 type liveEnv struct {
@@ -200,6 +203,9 @@ func (l *liveSpace) ListDevEnvironmentSessions(_ context.Context, in *codecataly
 	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
 	l.enter()
 	defer l.mu.Unlock()
+	if l.sessionCalls++; l.beforeSessions != nil {
+		l.beforeSessions(l.sessionCalls)
+	}
 	if l.fail > 0 && l.rng.Float64() < l.fail {
 		return nil, errLiveDenied
 	}
@@ -336,4 +342,55 @@ func countOf(ids []string, id string) int {
 		}
 	}
 	return n
+}
+
+// A dev environment deleted before the place a run's listing has reached
+// shifts the next page back (offset tokens): the dev environment that moved
+// onto the page already read is not lost, nor is a session when a session
+// before the place ends.
+func TestSpaceSessionsListingShiftedBackDuringARunLosesNothing(t *testing.T) {
+	t.Run("dev environments", func(t *testing.T) {
+		live := &liveSpace{rng: rand.New(rand.NewPCG(1, 2)), ended: map[string]bool{}}
+		for i := range 6 {
+			live.runningEnv(i, 1)
+		}
+		first := live.envs[0]
+		var want []string
+		for _, e := range live.envs[1:] {
+			want = append(want, e.sessions...)
+		}
+		live.beforeEnvs = func(call int) {
+			if call == 2 { // after the first page: the first one is deleted
+				live.endSessions(first)
+				live.envs = live.envs[1:]
+			}
+		}
+		got, err := devsessions.NewSpaceSessions(live, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+			o.Concurrency, o.DevEnvironmentPageSize = 1, 2
+		}).Collect(t.Context())
+		require.NoError(t, err)
+		ids := spaceIDs(got)
+		for _, id := range want {
+			assert.Equal(t, 1, countOf(ids, id), "%s in %v", id, ids)
+		}
+	})
+	t.Run("sessions", func(t *testing.T) {
+		live := &liveSpace{rng: rand.New(rand.NewPCG(1, 2)), ended: map[string]bool{}}
+		e := live.runningEnv(0, 6)
+		want := slices.Clone(e.sessions[1:])
+		live.beforeSessions = func(call int) {
+			if call == 2 { // after the first page: its first session ends
+				live.ended[e.sessions[0]] = true
+				e.sessions = e.sessions[1:]
+			}
+		}
+		got, err := devsessions.NewSpaceSessions(live, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+			o.SessionPageSize = 2
+		}).Collect(t.Context())
+		require.NoError(t, err)
+		ids := spaceIDs(got)
+		for _, id := range want {
+			assert.Equal(t, 1, countOf(ids, id), "%s in %v", id, ids)
+		}
+	})
 }
