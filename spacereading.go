@@ -49,9 +49,9 @@ type pageRead struct {
 // created, deleted or moved) shifts the pages after it, so that a reading
 // can skip an item or repeat one. A reading of one page is a snapshot, and
 // complete. A reading of several pages is checked once it has ended: each of
-// its pages is read again with the token it was asked with (the dev
-// environments' up to checkFlight at a time, so nearly at once: a snapshot
-// of the whole listing), and the reading is complete when every page gives
+// its pages is read again with the token it was asked with, up to
+// checkFlight at a time (so nearly at once: a snapshot of the whole
+// listing), and the reading is complete when every page gives
 // the same ids and the same "a page follows" as before, and no item came
 // twice in it. Else the listing is read again from its first page (the run
 // passes over what it delivered), at most maxReadings times. A check that

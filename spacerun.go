@@ -39,7 +39,7 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 		conc = DefaultConcurrency
 	}
 	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, seen: map[fingerprint]struct{}{}}
-	r.send = newSender(s.client, optFns, newPacer())
+	r.send = newSender(s.client, optFns, newPacer(), conc)
 	r.feed = &envFeed{ctx: ctx, client: r.send, params: &s.params, pageSize: s.opts.DevEnvironmentPageSize}
 	return r
 }

@@ -9,16 +9,19 @@ import (
 
 // sender is the one place a run's requests go through: the caller's client
 // with the loop's optFns (the caller's, then the pacer's gate) on every
-// call. The feed's and the workers' paginators are given a sender, never
-// the client. It is safe for concurrent use when the client is.
+// call, and at most conc ListDevEnvironmentSessions calls at a time,
+// whoever sends them (a worker's pages, or its check). The feed's and the
+// workers' paginators are given a sender, never the client. It is safe for
+// concurrent use when the client is.
 type sender struct {
-	client SpaceSessionsAPIClient
-	optFns []func(*codecatalyst.Options) // never appended to in place
+	client   SpaceSessionsAPIClient
+	optFns   []func(*codecatalyst.Options) // never appended to in place
+	sessions chan struct{}                 // a slot for each session call in flight
 }
 
-func newSender(client SpaceSessionsAPIClient, optFns []func(*codecatalyst.Options), pace *pacer) *sender {
+func newSender(client SpaceSessionsAPIClient, optFns []func(*codecatalyst.Options), pace *pacer, conc int) *sender {
 	// Clip: the caller's backing array is never written.
-	return &sender{client: client, optFns: append(slices.Clip(optFns), pace.gate)}
+	return &sender{client: client, optFns: append(slices.Clip(optFns), pace.gate), sessions: make(chan struct{}, conc)}
 }
 
 func (c *sender) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
@@ -28,5 +31,11 @@ func (c *sender) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListD
 
 func (c *sender) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	select {
+	case c.sessions <- struct{}{}:
+		defer func() { <-c.sessions }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	return c.client.ListDevEnvironmentSessions(ctx, in, append(slices.Clip(c.optFns), optFns...)...)
 }

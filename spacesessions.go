@@ -89,9 +89,10 @@ type SpaceSessionsOptions struct {
 // a page's place shifts the pages after it, which can then skip an item or
 // repeat one), so a run checks such a listing (the dev environments, or one
 // dev environment's sessions) when it ends: it reads every page again with
-// the token it was asked with (the dev environments' 4 at a time, so nearly
-// a snapshot; a dev environment's sessions one at a time), and the listing
-// is complete when every page gives the same ids and no item came twice.
+// the token it was asked with, 4 at a time (so nearly a snapshot; a dev
+// environment's within the Concurrency session requests in flight), and
+// the listing is complete when every page gives the same ids and no item
+// came twice.
 // Else it is read again from its first page, at most 4 times in a run,
 // after which the run ends with a ResumeToken that is not "" (resume
 // later); what a reading again finds that the run has not delivered is

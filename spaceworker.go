@@ -71,7 +71,8 @@ var errGone = errors.New("dev environment gone")
 
 // work lists one dev environment's sessions into its slot, page by page,
 // and checks a reading of several pages when it ends by reading its pages
-// again, one at a time (see readings); while a reading is not complete it
+// again, checkFlight at a time (see readings; the sender keeps the session
+// requests of the run within Concurrency); while a reading is not complete it
 // lists again from the first page, and the loop passes over the sessions it
 // has delivered. A dev environment deleted since it was listed
 // (ResourceNotFoundException) has no more sessions.
@@ -132,7 +133,7 @@ func (r *run) work(sl *slot) {
 		}
 		var checkErr error
 		complete, again := rs.end(func(pages []pageRead) (bool, error) {
-			same, err := recheck(r.ctx, pages, 1, reread)
+			same, err := recheck(r.ctx, pages, checkFlight, reread)
 			checkErr = err
 			return same, err
 		})
