@@ -164,7 +164,7 @@ const checkFlight = 4
 
 // reread reads a page again: the hash of its ids, whether a page follows.
 func (f *envFeed) reread(ctx context.Context, tok *string) (uint64, bool, error) {
-	in := devEnvironmentsSpec.Copy(f.params)
+	in := copyListDevEnvironmentsInput(f.params)
 	in.NextToken = tok
 	if f.pageSize > 0 {
 		in.MaxResults = aws.Int32(f.pageSize)

@@ -162,7 +162,7 @@ func NewSpaceSessions(client SpaceSessionsAPIClient, params *codecatalyst.ListDe
 	}
 	s.opts.Statuses = slices.Clone(s.opts.Statuses)
 	if params != nil {
-		s.params = devEnvironmentsSpec.Copy(params)
+		s.params = copyListDevEnvironmentsInput(params)
 	}
 	s.err = s.setup(params)
 	return s
@@ -175,7 +175,7 @@ func (s *SpaceSessions) setup(params *codecatalyst.ListDevEnvironmentsInput) err
 	case params == nil:
 		return invalid("params is nil")
 	}
-	if msg := devEnvironmentsSpec.Check(params); msg != "" {
+	if msg := checkListDevEnvironmentsInput(params); msg != "" {
 		return invalid("%s", msg)
 	}
 	o := s.opts
@@ -188,10 +188,10 @@ func (s *SpaceSessions) setup(params *codecatalyst.ListDevEnvironmentsInput) err
 		return invalid("MaxItems must not be negative (0 means no cap), got %d", o.MaxItems)
 	case o.Concurrency < 0 || o.Concurrency > maxConcurrency:
 		return invalid("Concurrency must be between 1 and %d (0 means %d), got %d", maxConcurrency, DefaultConcurrency, o.Concurrency)
-	case o.DevEnvironmentPageSize < 0 || o.DevEnvironmentPageSize > devEnvironmentsSpec.MaxPageSize:
-		return invalid("DevEnvironmentPageSize must be between 1 and %d (0 means the service default), got %d", devEnvironmentsSpec.MaxPageSize, o.DevEnvironmentPageSize)
-	case o.SessionPageSize < 0 || o.SessionPageSize > sessionsSpec.MaxPageSize:
-		return invalid("SessionPageSize must be between 1 and %d (0 means the service default), got %d", sessionsSpec.MaxPageSize, o.SessionPageSize)
+	case o.DevEnvironmentPageSize < 0 || o.DevEnvironmentPageSize > listDevEnvironmentsSpec.MaxPageSize:
+		return invalid("DevEnvironmentPageSize must be between 1 and %d (0 means the service default), got %d", listDevEnvironmentsSpec.MaxPageSize, o.DevEnvironmentPageSize)
+	case o.SessionPageSize < 0 || o.SessionPageSize > listDevEnvironmentSessionsSpec.MaxPageSize:
+		return invalid("SessionPageSize must be between 1 and %d (0 means the service default), got %d", listDevEnvironmentSessionsSpec.MaxPageSize, o.SessionPageSize)
 	case o.Statuses != nil && len(o.Statuses) == 0:
 		return invalid("Statuses must not be empty (nil means RUNNING only)")
 	}
