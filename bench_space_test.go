@@ -205,10 +205,10 @@ func TestSpaceSessionsOverTheEndpoint(t *testing.T) {
 				assert.Equal(t, 1, n, "dev environment %s asked once (at most 3 sessions: one page)", id)
 			}
 			envReqs, sessReqs, throttled := countOps(srv.Requests())
-			assert.Equal(t, 7, envReqs, "160 dev environments, pages of 25")
+			assert.Equal(t, 7+7, envReqs, "160 dev environments, pages of 25, and the check that reads them again at the end")
 			assert.Equal(t, 120, sessReqs)
 			assert.Zero(t, throttled)
-			assert.LessOrEqual(t, srv.MaxInFlight(), conc+1, "at most Concurrency session requests and one ListDevEnvironments")
+			assert.LessOrEqual(t, srv.MaxInFlight(), conc+4, "at most Concurrency session requests and 4 ListDevEnvironments (the check)")
 		})
 	}
 	if len(sequences) == 2 {
@@ -466,6 +466,125 @@ func BenchmarkSpaceSessionsRateLimited(b *testing.B) {
 			b.ReportMetric(float64(attempts3)/n, "3rd-attempts/listing")
 			b.ReportMetric(float64(maxAttempt), "max-attempt")
 			b.ReportMetric(float64(failed)/n, "failed/listing")
+		})
+	}
+}
+
+// firstSessionSpace is one RUNNING dev environment with 10 sessions, 10
+// pages at SessionPageSize 1, and 7 more with one session each.
+func firstSessionSpace() spaceFixture {
+	return genSpace(8, 0, 1, func(i int) int {
+		if i == 0 {
+			return 10
+		}
+		return 1
+	})
+}
+
+// BenchmarkSpaceSessionsFirstSession times, over the real client and the
+// local endpoint with every answer 20 ms late, the first session of a
+// dev environment whose sessions come on 10 pages, against the whole
+// listing. first/all is the share of the listing's time the caller waits
+// for its first session. Run it with -benchtime 5x.
+func BenchmarkSpaceSessionsFirstSession(b *testing.B) {
+	f := firstSessionSpace()
+	srv := f.server(b, devsessionstest.ServerOptions{Latency: rateLatency})
+	client := srv.Client()
+	var first, all time.Duration
+	for b.Loop() {
+		s := devsessions.NewSpaceSessions(client, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(benchSpace)},
+			func(o *devsessions.SpaceSessionsOptions) { o.SessionPageSize = 1 })
+		start := time.Now()
+		n := 0
+		for _, err := range s.Items(b.Context()) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n++; n == 1 {
+				first += time.Since(start)
+			}
+		}
+		all += time.Since(start)
+		if n != len(f.sessions) {
+			b.Fatalf("%d sessions", n)
+		}
+	}
+	k := float64(b.N)
+	b.ReportMetric(float64(first.Milliseconds())/k, "ms-first-session")
+	b.ReportMetric(float64(all.Milliseconds())/k, "ms-all")
+	b.ReportMetric(float64(first)/float64(all), "first/all")
+}
+
+// BenchmarkSpaceSessionsResumedRun measures what a resumed run costs: the
+// issue's space is listed with MaxItems 100 (of its 144 sessions), then resumed, over
+// the real client and the local endpoint with every answer 20 ms late. It
+// reports the requests and time of the resumed run against a whole listing
+// from the start, and the token's length.
+func BenchmarkSpaceSessionsResumedRun(b *testing.B) {
+	f := issueSpace()
+	in := &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(benchSpace)}
+	var resumed, fresh time.Duration
+	var resEnvs, resSess, freshEnvs, freshSess, tokLen int
+	for b.Loop() {
+		srv := f.server(b, devsessionstest.ServerOptions{Latency: rateLatency})
+		client := srv.Client()
+		start := time.Now()
+		if _, err := listSpace(b.Context(), client, DefaultConcurrencyForBench); err != nil {
+			b.Fatal(err)
+		}
+		fresh += time.Since(start)
+		freshEnvs, freshSess, _ = countOps(srv.Requests())
+
+		capped := devsessions.NewSpaceSessions(client, in, func(o *devsessions.SpaceSessionsOptions) { o.MaxItems = resumeCap })
+		if _, err := capped.Collect(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+		tok := capped.ResumeToken()
+		tokLen = len(tok)
+		before := len(srv.Requests())
+		start = time.Now()
+		rest, err := devsessions.NewSpaceSessions(client, in, func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = tok }).Collect(b.Context())
+		resumed += time.Since(start)
+		if err != nil || len(rest) != len(f.sessions)-resumeCap {
+			b.Fatalf("%d sessions, %v", len(rest), err)
+		}
+		resEnvs, resSess, _ = countOps(srv.Requests()[before:])
+	}
+	k := float64(b.N)
+	b.ReportMetric(float64(resumed.Milliseconds())/k, "ms-resumed")
+	b.ReportMetric(float64(fresh.Milliseconds())/k, "ms-whole")
+	b.ReportMetric(float64(resEnvs), "resumed-envs-requests")
+	b.ReportMetric(float64(resSess), "resumed-sessions-requests")
+	b.ReportMetric(float64(freshEnvs), "whole-envs-requests")
+	b.ReportMetric(float64(freshSess), "whole-sessions-requests")
+	b.ReportMetric(float64(tokLen), "token-bytes")
+}
+
+// DefaultConcurrencyForBench is the Concurrency of the whole listings above.
+const DefaultConcurrencyForBench = devsessions.DefaultConcurrency
+
+// resumeCap is the first run's MaxItems in BenchmarkSpaceSessionsResumedRun.
+const resumeCap = 100
+
+// BenchmarkSpaceSessionsToken measures the token after n dev environments
+// delivered in full (one session each; MaxItems n over n+1), for 10, 100
+// and 1,000: its length, and what ResumeToken costs a call (-benchmem).
+func BenchmarkSpaceSessionsToken(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("envs=%d", n), func(b *testing.B) {
+			f := genSpace(n+1, 0, 4, func(int) int { return 1 })
+			s := devsessions.NewSpaceSessions(devsessionstest.NewSpaceClient(f.envs, f.sessions),
+				&codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(benchSpace)},
+				func(o *devsessions.SpaceSessionsOptions) { o.MaxItems, o.DevEnvironmentPageSize = int32(n), 50 })
+			if _, err := s.Collect(b.Context()); err != nil {
+				b.Fatal(err)
+			}
+			var tok string
+			for b.Loop() {
+				tok = s.ResumeToken()
+			}
+			b.ReportMetric(float64(len(tok)), "token-bytes")
+			b.ReportMetric(float64(len(tok))/float64(n), "bytes/env")
 		})
 	}
 }

@@ -85,7 +85,7 @@ func ExampleSpaceSessions_Items() {
 	// demo sess-0001
 	// demo sess-0002
 	// docs sess-docs-00
-	// --- resumed from a dss1. token
+	// --- resumed from a dss2. token
 	// docs sess-docs-01
 	// pay-main sess-pay-main-00
 	// pay-main sess-pay-main-01
@@ -100,7 +100,9 @@ func ExampleSpaceSessions_Items() {
 }
 
 // An error listing one dev environment's sessions comes with that dev
-// environment; the loop may go on past it (or break, and resume there).
+// environment, as a *DevEnvironmentError. Going on past it lists the rest;
+// that dev environment stays undelivered, so ResumeToken is not "", and a
+// run resumed from it lists exactly what was skipped.
 func ExampleSpaceSessions_Items_errors() {
 	envs, sessions := devsessionstest.DemoSpaceData(2)
 	client := devsessionstest.NewSpaceClient(envs, sessions)
@@ -110,15 +112,18 @@ func ExampleSpaceSessions_Items_errors() {
 			denied = aws.ToString(e.Id)
 		}
 	}
+	// Its first listing is refused; a later one succeeds.
 	client.ScriptDevEnvironment(denied, 1, devsessionstest.Fault{Err: &types.AccessDeniedException{Message: aws.String("not yours")}})
-	s := devsessions.NewSpaceSessions(client, &codecatalyst.ListDevEnvironmentsInput{
+	in := &codecatalyst.ListDevEnvironmentsInput{
 		SpaceName:   aws.String(devsessionstest.DemoSpace),
 		ProjectName: aws.String(devsessionstest.DemoPaymentsProject),
-	})
+	}
+	s := devsessions.NewSpaceSessions(client, in)
 	for it, err := range s.Items(context.Background()) {
+		var envErr *devsessions.DevEnvironmentError
 		var ae *types.AccessDeniedException
-		if errors.As(err, &ae) {
-			fmt.Println("skipped", aws.ToString(it.DevEnvironment.Alias)+":", ae.ErrorMessage())
+		if errors.As(err, &envErr) && errors.As(err, &ae) {
+			fmt.Println("skipped", aws.ToString(envErr.DevEnvironment.Alias)+":", ae.ErrorMessage())
 			continue
 		}
 		if err != nil {
@@ -127,7 +132,22 @@ func ExampleSpaceSessions_Items_errors() {
 		}
 		fmt.Println(aws.ToString(it.DevEnvironment.Alias), aws.ToString(it.Session.Id))
 	}
+	fmt.Println("complete:", s.ResumeToken() == "")
+	rest, err := devsessions.NewSpaceSessions(client, in, func(o *devsessions.SpaceSessionsOptions) {
+		o.StartingToken = s.ResumeToken()
+	}).Collect(context.Background())
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	for _, it := range rest {
+		fmt.Println("resumed:", aws.ToString(it.DevEnvironment.Alias), aws.ToString(it.Session.Id))
+	}
 	// Output:
 	// skipped pay-main: not yours
 	// pay-hotfix sess-pay-hotfix-00
+	// complete: false
+	// resumed: pay-main sess-pay-main-00
+	// resumed: pay-main sess-pay-main-01
+	// resumed: pay-main sess-pay-main-02
 }

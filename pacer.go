@@ -3,14 +3,14 @@ package devsessions
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // pacer spaces the attempts (retries included) that a space-wide listing
@@ -21,7 +21,13 @@ import (
 // it had; after holdAfterCut without a throttle, every answered attempt
 // makes the pace 1/128 faster, until it is unpaced again. It retries
 // nothing: the client's retryer does.
+//
+// Its clock is now and sleep (tests set them); [newPacer] gives the real
+// ones. It is safe for concurrent use.
 type pacer struct {
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+
 	mu        sync.Mutex
 	gap       time.Duration // between attempt starts; 0 = unpaced
 	nextStart time.Time
@@ -38,10 +44,25 @@ const (
 	maxGap       = time.Second
 )
 
+// newPacer returns an unpaced pacer on the real clock.
+func newPacer() *pacer { return &pacer{now: time.Now, sleep: sleep} }
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // wait delays an attempt until its turn under the pace, or until ctx ends.
 func (p *pacer) wait(ctx context.Context) error {
 	p.mu.Lock()
-	now := time.Now()
+	now := p.now()
 	start := now
 	if p.gap > 0 {
 		start = later(now, p.nextStart)
@@ -49,13 +70,7 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 	p.mu.Unlock()
 	if d := start.Sub(now); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+		return p.sleep(ctx, d)
 	}
 	return nil
 }
@@ -71,7 +86,7 @@ func later(a, b time.Time) time.Time {
 func (p *pacer) answered(throttled bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	now := time.Now()
+	now := p.now()
 	switch {
 	case throttled && now.Sub(p.lastCut) >= cutEvery:
 		gap := maxGap
@@ -126,12 +141,9 @@ func (p *pacer) gate(o *codecatalyst.Options) {
 	})
 }
 
-// isThrottle reports whether an attempt's error is the service throttling.
+// isThrottle reports whether an attempt's error is the service throttling,
+// as the SDK's retryers classify it ([retry.DefaultThrottles]: the throttle
+// error codes, and an HTTP 429 whose error is not a modeled one).
 func isThrottle(err error) bool {
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusTooManyRequests {
-		return true
-	}
-	var apiErr smithy.APIError
-	return errors.As(err, &apiErr) && (apiErr.ErrorCode() == "ThrottlingException" || apiErr.ErrorCode() == "TooManyRequestsException")
+	return err != nil && retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary
 }

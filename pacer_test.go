@@ -9,62 +9,103 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
+// fakeClock is a pacer's clock that tests move: sleep moves it too, and
+// records how long each attempt was made to wait.
+type fakeClock struct {
+	t     time.Time
+	slept []time.Duration
+}
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+func (c *fakeClock) sleep(_ context.Context, d time.Duration) error {
+	c.slept = append(c.slept, d)
+	c.t = c.t.Add(d)
+	return nil
+}
+
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func testPacer() (*pacer, *fakeClock) {
+	c := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	return &pacer{now: c.now, sleep: c.sleep}, c
+}
+
+// answer records n answers without throttling, spread evenly over d.
+func answer(p *pacer, c *fakeClock, n int, d time.Duration) {
+	for range n {
+		p.answered(false)
+		c.advance(d / time.Duration(n))
+	}
+}
+
 func TestPacer(t *testing.T) {
 	t.Run("does nothing until the service throttles", func(t *testing.T) {
-		var p pacer
-		for range 100 {
-			p.answered(false)
-		}
+		p, c := testPacer()
+		answer(p, c, 100, time.Second)
 		for range 50 {
 			require.NoError(t, p.wait(t.Context()))
 		}
 		assert.Zero(t, p.gap)
-		assert.True(t, p.nextStart.IsZero(), "no attempt was given a turn to wait for")
+		assert.Empty(t, c.slept, "no attempt waited")
 	})
 	t.Run("a throttle paces at 90% of the rate answered over the last second", func(t *testing.T) {
-		var p pacer
-		for range 45 {
-			p.answered(false)
-		}
+		p, c := testPacer()
+		answer(p, c, 45, 900*time.Millisecond)
 		p.answered(true)
-		assert.InDelta(t, float64(time.Second)/(0.9*45), float64(p.gap), float64(time.Millisecond))
-		start := time.Now()
+		want := float64(time.Second) / (0.9 * 45)
+		assert.InDelta(t, want, float64(p.gap), float64(time.Microsecond))
 		for range 4 {
 			require.NoError(t, p.wait(t.Context()))
 		}
-		assert.GreaterOrEqual(t, time.Since(start), 3*p.gap, "attempts start a gap apart")
+		require.Len(t, c.slept, 3, "the first attempt goes at once, each later one a gap after the one before")
+		for _, d := range c.slept {
+			assert.Equal(t, p.gap, d)
+		}
+	})
+	t.Run("answers older than a second do not count", func(t *testing.T) {
+		p, c := testPacer()
+		answer(p, c, 400, time.Second) // a fast second long ago
+		c.advance(2 * time.Second)
+		answer(p, c, 45, 900*time.Millisecond)
+		p.answered(true)
+		assert.InDelta(t, float64(time.Second)/(0.9*45), float64(p.gap), float64(time.Microsecond))
+	})
+	t.Run("a throttle with nothing answered in the last second paces at the slowest", func(t *testing.T) {
+		p, c := testPacer()
+		answer(p, c, 45, 900*time.Millisecond)
+		c.advance(3 * time.Second)
+		p.answered(true)
+		assert.Equal(t, maxGap, p.gap)
 	})
 	t.Run("throttles within cutEvery count once; a later one never speeds up", func(t *testing.T) {
-		var p pacer
-		for range 45 {
-			p.answered(false)
-		}
+		p, c := testPacer()
+		answer(p, c, 45, 900*time.Millisecond)
 		p.answered(true)
 		gap := p.gap
+		c.advance(cutEvery - time.Millisecond)
 		p.answered(true)
-		assert.Equal(t, gap, p.gap, "a second throttle at once changes nothing")
-		p.lastCut = p.lastCut.Add(-cutEvery)
-		for range 200 {
-			p.answered(false) // many more answers: the measured rate is higher
-		}
+		assert.Equal(t, gap, p.gap, "a second throttle within cutEvery changes nothing")
+		answer(p, c, 200, 0) // many more answers: the measured rate is higher
+		c.advance(time.Millisecond)
 		p.answered(true)
 		assert.Equal(t, gap+gap/8, p.gap, "never faster after a throttle")
 	})
 	t.Run("successes speed up only after holdAfterCut, until unpaced", func(t *testing.T) {
-		var p pacer
-		for range 45 {
-			p.answered(false)
-		}
+		p, c := testPacer()
+		answer(p, c, 45, 900*time.Millisecond)
 		p.answered(true)
 		gap := p.gap
+		c.advance(holdAfterCut - time.Millisecond)
 		p.answered(false)
 		assert.Equal(t, gap, p.gap, "held")
-		p.lastCut = p.lastCut.Add(-holdAfterCut)
+		c.advance(time.Millisecond)
 		p.answered(false)
 		assert.Equal(t, gap-gap/128, p.gap)
 		for range 2000 {
@@ -73,12 +114,25 @@ func TestPacer(t *testing.T) {
 		assert.Zero(t, p.gap, "unpaced again")
 	})
 	t.Run("a cancelled context ends the wait", func(t *testing.T) {
-		p := pacer{gap: time.Hour}
-		p.nextStart = time.Now().Add(time.Hour)
+		p := newPacer()
+		p.gap, p.nextStart = time.Hour, time.Now().Add(time.Hour)
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
 		assert.ErrorIs(t, p.wait(ctx), context.Canceled)
 	})
+}
+
+type codeErr string
+
+func (e codeErr) Error() string               { return string(e) }
+func (e codeErr) ErrorCode() string           { return string(e) }
+func (e codeErr) ErrorMessage() string        { return string(e) }
+func (codeErr) ErrorFault() smithy.ErrorFault { return smithy.FaultUnknown }
+func response(status int) *smithyhttp.Response {
+	return &smithyhttp.Response{Response: &http.Response{StatusCode: status}}
+}
+func respErr(status int, err error) error {
+	return &smithyhttp.ResponseError{Response: response(status), Err: err}
 }
 
 func TestIsThrottle(t *testing.T) {
@@ -88,9 +142,11 @@ func TestIsThrottle(t *testing.T) {
 		want bool
 	}{
 		{"ThrottlingException", &types.ThrottlingException{Message: aws.String("slow")}, true},
-		{"an HTTP 429", &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 429}}, Err: errors.New("x")}, true},
+		{"another of the SDK's throttle codes", codeErr("TooManyRequestsException"), true},
+		{"an unmodeled HTTP 429", respErr(429, errors.New("x")), true},
+		{"a modeled HTTP 429 whose code is no throttle", respErr(429, &types.ServiceQuotaExceededException{}), false},
 		{"access denied", &types.AccessDeniedException{}, false},
-		{"an HTTP 500", &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 500}}, Err: errors.New("x")}, false},
+		{"an HTTP 500", respErr(500, errors.New("x")), false},
 		{"no error", nil, false},
 	}
 	for _, tc := range cases {

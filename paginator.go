@@ -48,9 +48,11 @@ import (
 // tokens, their legacy "<token>___<n>" form and raw service tokens, with
 // botocore's precedence. A base64 token is read as botocore reads it:
 // non-zero bits after the last base64 character are ignored (Python's
-// decoder ignores them too), and a base64 text that is not a JSON object
-// (the base64 of null, say) is, as in botocore, a raw service token. A
-// space-wide listing's token ("dss1....") is refused.
+// decoder ignores them too); the base64 of a JSON null, boolean, string or
+// number is refused with [ErrInvalidStartingToken] (botocore fails on it);
+// the base64 of an array, or of text that is not JSON, is, as in botocore, a
+// raw service token. A space-wide listing's token ("dss2....", any format
+// version) is refused.
 //
 // Repeated tokens. A nextToken that this run has already sent is never
 // followed: the page that carried it is delivered, and the next step

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 )
 
@@ -115,14 +114,3 @@ func cloneProjectListFilters(fs []types.ProjectListFilter) []types.ProjectListFi
 	}
 	return c
 }
-
-// What the space-wide listing (spacesessions.go) uses of the two operations
-// it is built on, under the names it knows them by.
-var (
-	devEnvironmentsSpec = struct {
-		MaxPageSize int32
-		Copy        func(*codecatalyst.ListDevEnvironmentsInput) codecatalyst.ListDevEnvironmentsInput
-		Check       func(*codecatalyst.ListDevEnvironmentsInput) string
-	}{listDevEnvironmentsSpec.MaxPageSize, copyListDevEnvironmentsInput, checkListDevEnvironmentsInput}
-	sessionsSpec = struct{ MaxPageSize int32 }{listDevEnvironmentSessionsSpec.MaxPageSize}
-)

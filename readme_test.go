@@ -11,7 +11,8 @@ import (
 )
 
 // The README's "Your own program" is complete code: it compiles as it is,
-// against this module; and its space-wide loop compiles in that program.
+// against this module; and its space-wide loop compiles in that program
+// (with errors imported).
 func TestReadmeProgramCompiles(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
@@ -20,9 +21,12 @@ func TestReadmeProgramCompiles(t *testing.T) {
 	space := goBlock(t, string(readme), "## Every session of a space")
 
 	end := strings.LastIndex(program, "}")
+	// The space-wide loop matches a *DevEnvironmentError: the program
+	// around it imports errors too.
+	withSpace := strings.Replace(program[:end]+space+program[end:], "import (\n", "import (\n\t\"errors\"\n", 1)
 	for name, code := range map[string]string{
 		"the program":                     program,
-		"the space-wide loop in its main": program[:end] + space + program[end:],
+		"the space-wide loop in its main": withSpace,
 	} {
 		dir, err := os.MkdirTemp(".", "readme-program-") // inside the module, so it builds against it
 		require.NoError(t, err)

@@ -2,11 +2,9 @@ package devsessions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
@@ -71,17 +69,48 @@ type SpaceSessionsOptions struct {
 // ListDevEnvironmentSessions for each dev environment whose status is in
 // Statuses, concurrently, delivered in order.
 //
+// The promise: over a chain of runs, each resuming from the last one's
+// ResumeToken, every session that exists throughout the chain is delivered
+// exactly once, whatever happens to the space between and during runs (dev
+// environments created, deleted, stopped, started or reordered, sessions
+// started, ended or reordered). A session that starts or ends during the
+// chain is delivered at most once. A run never delivers a session twice.
+// ResumeToken is "" only when every session in scope has been delivered.
+// Its limits: ids are told apart by 48-bit fingerprints (two of 1,000 share
+// one about once in 500 million), and changes that hide an item from a
+// reading and then undo themselves before its check (see Checks) go unseen.
+//
 // Order: dev environments in ListDevEnvironments order, each one's sessions
-// in the service's order: the same sequence for every Concurrency.
+// in the service's order: the same sequence for every Concurrency. A dev
+// environment listed twice in a run (a listing that shifted while it was
+// read) is delivered once, where it came first; a session listed twice, once.
+//
+// Checks: a listing of several pages is not one snapshot (a change before
+// a page's place shifts the pages after it, which can then skip an item or
+// repeat one), so a run checks such a listing (the dev environments, or one
+// dev environment's sessions) when it ends: it reads every page again with
+// the token it was asked with, 4 at a time (so nearly a snapshot; a dev
+// environment's within the Concurrency session requests in flight), and
+// the listing is complete when every page gives the same ids and no item
+// came twice.
+// Else it is read again from its first page, at most 4 times in a run,
+// after which the run ends with a ResumeToken that is not "" (resume
+// later); what a reading again finds that the run has not delivered is
+// delivered after the rest. A listing of one page costs nothing more; one
+// of n pages costs n more requests. A check the service refuses (a token it
+// takes only once, say) leaves the listing to be read again and compared
+// whole with the reading before.
 //
 // Concurrency: up to Concurrency session listings are in flight while the
-// caller consumes earlier ones. Each dev environment's sessions are listed
-// in full (page after page) before they are delivered. At most Concurrency
-// dev environments with sessions to list, and at most 4×Concurrency dev
-// environments in all, are held ahead of the caller, however large the
-// space, plus the next page of ListDevEnvironments, which is requested
-// while sessions are listed (so a loop that ends early may have requested
-// one page of dev environments it did not need).
+// caller consumes earlier ones. The dev environment at the head delivers
+// its sessions as its pages arrive; the ones after it are listed ahead,
+// concurrently. At most Concurrency dev environments with sessions to list,
+// and at most 4×Concurrency dev environments in all, are held ahead of the
+// caller, however large the space, plus the next page of
+// ListDevEnvironments, which is requested while sessions are listed (so a
+// loop that ends early may have requested one page of dev environments it
+// did not need). One ListDevEnvironments request is in flight at a time,
+// and up to 4 during the check at the end of the dev environment listing.
 //
 // Throttling: over a client that runs middleware (*codecatalyst.Client), a
 // middleware added to each request's options sees every attempt, retries
@@ -95,7 +124,8 @@ type SpaceSessionsOptions struct {
 // middleware (a fake) is not paced.
 //
 // Every goroutine a loop starts has ended before the loop returns, on every
-// path.
+// path. A panic (the client's, on any goroutine of the loop, or the loop
+// body's) reaches the caller only after all of them have ended.
 //
 // A SpaceSessions is not safe for concurrent use; its iterators are
 // single-use, and a new one continues from ResumeToken's position.
@@ -107,9 +137,9 @@ type SpaceSessions struct {
 	err       error // invalid input, reported by every iterator
 	fromToken bool  // StartingToken decoded
 
-	pos       spacePosition // the first session not yet delivered
-	done      bool          // nothing remains
-	delivered int32
+	pos       *spacePosition // what has been delivered
+	done      bool           // everything in scope has been delivered
+	delivered int32          // sessions delivered, for MaxItems
 }
 
 // NewSpaceSessions returns a listing of the active sessions of
@@ -132,7 +162,7 @@ func NewSpaceSessions(client SpaceSessionsAPIClient, params *codecatalyst.ListDe
 	}
 	s.opts.Statuses = slices.Clone(s.opts.Statuses)
 	if params != nil {
-		s.params = devEnvironmentsSpec.Copy(params)
+		s.params = copyListDevEnvironmentsInput(params)
 	}
 	s.err = s.setup(params)
 	return s
@@ -145,7 +175,7 @@ func (s *SpaceSessions) setup(params *codecatalyst.ListDevEnvironmentsInput) err
 	case params == nil:
 		return invalid("params is nil")
 	}
-	if msg := devEnvironmentsSpec.Check(params); msg != "" {
+	if msg := checkListDevEnvironmentsInput(params); msg != "" {
 		return invalid("%s", msg)
 	}
 	o := s.opts
@@ -158,10 +188,10 @@ func (s *SpaceSessions) setup(params *codecatalyst.ListDevEnvironmentsInput) err
 		return invalid("MaxItems must not be negative (0 means no cap), got %d", o.MaxItems)
 	case o.Concurrency < 0 || o.Concurrency > maxConcurrency:
 		return invalid("Concurrency must be between 1 and %d (0 means %d), got %d", maxConcurrency, DefaultConcurrency, o.Concurrency)
-	case o.DevEnvironmentPageSize < 0 || o.DevEnvironmentPageSize > devEnvironmentsSpec.MaxPageSize:
-		return invalid("DevEnvironmentPageSize must be between 1 and %d (0 means the service default), got %d", devEnvironmentsSpec.MaxPageSize, o.DevEnvironmentPageSize)
-	case o.SessionPageSize < 0 || o.SessionPageSize > sessionsSpec.MaxPageSize:
-		return invalid("SessionPageSize must be between 1 and %d (0 means the service default), got %d", sessionsSpec.MaxPageSize, o.SessionPageSize)
+	case o.DevEnvironmentPageSize < 0 || o.DevEnvironmentPageSize > listDevEnvironmentsSpec.MaxPageSize:
+		return invalid("DevEnvironmentPageSize must be between 1 and %d (0 means the service default), got %d", listDevEnvironmentsSpec.MaxPageSize, o.DevEnvironmentPageSize)
+	case o.SessionPageSize < 0 || o.SessionPageSize > listDevEnvironmentSessionsSpec.MaxPageSize:
+		return invalid("SessionPageSize must be between 1 and %d (0 means the service default), got %d", listDevEnvironmentSessionsSpec.MaxPageSize, o.SessionPageSize)
 	case o.Statuses != nil && len(o.Statuses) == 0:
 		return invalid("Statuses must not be empty (nil means RUNNING only)")
 	}
@@ -170,7 +200,7 @@ func (s *SpaceSessions) setup(params *codecatalyst.ListDevEnvironmentsInput) err
 			return invalid("Statuses: unknown dev environment status %q", st)
 		}
 	}
-	s.pos = spacePosition{Space: *params.SpaceName, Project: cloneString(params.ProjectName)}
+	s.pos = newSpacePosition(*params.SpaceName, params.ProjectName)
 	if o.StartingToken != "" {
 		pos, err := decodeSpacePosition(o.StartingToken, *params.SpaceName, params.ProjectName)
 		if err != nil {
@@ -185,29 +215,34 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidParameter}, args...)...)
 }
 
-// ResumeToken returns the token that resumes exactly at the first session
-// not yet delivered, for StartingToken: after MaxItems, after a break, after
-// an error (at the dev environment whose listing failed, or whose sessions
-// could not be listed when the loop broke there). Before the first step it
-// encodes the starting position. "" means nothing remains. While the input
-// is invalid it returns the StartingToken as given if it decoded, else "".
+// ResumeToken returns the token that resumes the listing: after MaxItems,
+// a break, an error, or a loop that went on past errors. "" means every
+// session in scope has been delivered; a loop that went on past a
+// [*DevEnvironmentError] never ends with "". Before the first step it
+// encodes the starting position. While the input is invalid it returns the
+// StartingToken as given if it decoded, else "".
 //
-// The token is "dss1." and unpadded base64url of a JSON object holding
-// the scope, a ListDevEnvironments ResumeToken that resumes at a dev
-// environment, that dev environment's id, and either a
-// ListDevEnvironmentSessions ResumeToken inside it or a mark that all of its
-// sessions were delivered; the "1" is the format's version.
+// The token records what was delivered, not where the service was: the
+// dev environments delivered in full and, for each one delivered in part,
+// which of its sessions, as 48-bit fingerprints of their ids. It holds no
+// service token, so none can be refused later. It is "dss2." and unpadded
+// base64url of a binary form ("2" is the format's version): the scope's
+// names, then 8 characters for each dev environment delivered in full, and
+// for one delivered in part 8 characters and 8 more for each of its
+// sessions delivered (10 dev environments in a space named "bench-space":
+// 105 characters; 1,000: 8,027). A dev environment delivered in full is
+// never dropped, so along a chain the token grows with what is delivered,
+// until "". A "dss1." token, of the first format,
+// is refused as [ErrInvalidStartingToken]: it cannot say what was
+// delivered; start over without StartingToken.
 //
-// Dev environments created or deleted between two runs move nothing: a
-// resumed run checks that the first dev environment it lists is the
-// token's. If it is not, it lists from the first page again, passing over
-// the dev environments before the token's (earlier runs delivered them, or
-// they are new behind the position), and continues inside or after it. If
-// the token's dev environment is gone, it continues after the one that was
-// listed before it when the token was made; if that one is gone too, from
-// the token's old place, which other changes may have moved. That check
-// costs the requests of the listing up to there, once, and only when the
-// listing changed.
+// A resumed run lists the dev environments again from the first page,
+// passes over those delivered in full without asking for their sessions,
+// and lists every other one's sessions from its first page, delivering
+// those not delivered. What resuming costs, against a run that had gone on:
+// the ListDevEnvironments pages up to where it continues, and the session
+// pages of a dev environment delivered in part up to its first session not
+// delivered.
 func (s *SpaceSessions) ResumeToken() string {
 	switch {
 	case s.err != nil && s.fromToken:
@@ -234,31 +269,36 @@ func (s *SpaceSessions) Collect(ctx context.Context, optFns ...func(*codecatalys
 
 // Items returns an iterator over the remaining sessions, in order. A
 // session counts as delivered when it is yielded, so after a break
-// ResumeToken points at the next one.
+// ResumeToken resumes after it.
 //
-// A ListDevEnvironments error is yielded once, after every session before
-// it, and ends the iterator. An error listing one dev environment's sessions
-// is yielded as (SpaceSession{DevEnvironment: env}, err), after the sessions
-// of that dev environment obtained before it, with err naming the dev
-// environment and wrapping the cause ([errors.As] finds the SDK's typed
-// exceptions): if the loop goes on, the rest of that dev environment is
-// skipped and the listing continues (ResumeToken moves past it too: a loop
-// that went on past such an error has not listed everything, even when
-// ResumeToken ends as ""); if it breaks, ResumeToken points at the first
-// session of it not delivered. A dev environment deleted after it was
-// listed (ResourceNotFoundException) has no more sessions and is passed
-// over without an error. A cancelled ctx is yielded as an error, once.
-// Invalid input is yielded, before any request, by every iterator. A panic
-// in the client on a listing's goroutine is raised again on the caller's
-// goroutine: when the loop reaches that dev environment, or when the loop
-// returns.
+// Errors:
+//   - A dev environment whose sessions cannot be listed yields
+//     (SpaceSession{DevEnvironment: env}, err) with err a
+//     [*DevEnvironmentError] wrapping the service's error ([errors.As] finds
+//     the SDK's typed exceptions), after that dev environment's sessions
+//     obtained before it. A loop that goes on gets the rest of the space;
+//     that dev environment stays undelivered, so ResumeToken is not "" at
+//     the end, and resuming from it delivers exactly what was skipped. A
+//     dev environment deleted after it was listed (ResourceNotFoundException)
+//     has no more sessions and is passed over without an error.
+//   - A ListDevEnvironments error is yielded once, after every session
+//     before it, and ends the iterator.
+//   - A cancelled or expired ctx is yielded once, as an error matching
+//     [context.Canceled] or [context.DeadlineExceeded] and no
+//     *DevEnvironmentError, with a zero SpaceSession; nothing comes after
+//     it. A cancellation noticed only after the last session is no error.
+//   - Invalid input is yielded, before any request, by every iterator.
+//
+// A panic in the client on any goroutine of the loop is raised again on the
+// caller's goroutine, after every goroutine of the loop has ended.
 //
 // The listings ahead of the caller are not undone when the loop ends early
-// (a break, MaxItems, an error): their requests were sent, and their
-// sessions are listed again by the run that resumes.
+// (a break, MaxItems, an error): their requests were sent, and a resumed
+// run lists those dev environments again.
 //
 // optFns are passed to the client on every request, and after them the
-// middleware that paces attempts once the service throttles.
+// middleware that paces attempts once the service throttles; the caller's
+// slice is never written.
 func (s *SpaceSessions) Items(ctx context.Context, optFns ...func(*codecatalyst.Options)) iter.Seq2[SpaceSession, error] {
 	return func(yield func(SpaceSession, error) bool) {
 		if s.err != nil {
@@ -278,356 +318,13 @@ func (s *SpaceSessions) capped() bool {
 	return s.opts.MaxItems > 0 && s.delivered >= s.opts.MaxItems
 }
 
-func (s *SpaceSessions) listed(status types.DevEnvironmentStatus) bool {
+// wants reports whether the sessions of a dev environment with this status
+// are listed.
+func (s *SpaceSessions) wants(status types.DevEnvironmentStatus) bool {
 	if s.opts.Statuses == nil {
 		return status == types.DevEnvironmentStatusRunning
 	}
 	return slices.Contains(s.opts.Statuses, status)
-}
-
-// slot is one dev environment of the window: listed, and its sessions
-// being listed (or not to be listed) ahead of the caller.
-type slot struct {
-	env      types.DevEnvironmentSummary
-	at       spacePosition // resumes at this dev environment's first session not delivered
-	after    string        // ListDevEnvironments token at the next dev environment
-	last     bool          // no dev environment follows
-	list     bool          // its sessions are listed
-	start    string        // sessions token to start from ("" = its first session)
-	done     chan struct{} // closed when the worker has finished
-	pages    []sessionPage // written by the worker before done is closed
-	err      error         // listing its sessions failed
-	errAt    string        // the sessions token at the failure
-	panicked bool
-	panicVal any
-}
-
-// sessionPage is one page of sessions and the sessions token before it.
-type sessionPage struct {
-	start string
-	items []types.DevEnvironmentSessionSummary
-}
-
-// run is one iterator loop over a SpaceSessions.
-type run struct {
-	s      *SpaceSessions
-	ctx    context.Context
-	cancel context.CancelFunc
-	optFns []func(*codecatalyst.Options)
-	conc   int
-	pace   *pacer
-	wg     sync.WaitGroup
-
-	envs     *ListDevEnvironmentsPaginator
-	nextEnv  func() (types.DevEnvironmentSummary, error, bool)
-	stopEnvs func()
-	envsDone bool  // no dev environment remains to be listed
-	envErr   error // ListDevEnvironments failed: report after the window
-	seek     seek  // finding StartingToken's dev environment
-
-	lastID    string // the last dev environment listed (delivered or passed over)
-	prevSeen  bool   // seekScan passed over the position's Prev
-	afterPrev string // ListDevEnvironments token just after it
-
-	window  []*slot
-	listing int // slots in the window whose sessions are listed
-}
-
-// seek is how a run finds the dev environment its starting position names
-// (spacePosition.ID).
-type seek uint8
-
-const (
-	// seekNone: every dev environment listed is delivered.
-	seekNone seek = iota
-	// seekCheck: the first dev environment listed from the position must be
-	// the one it names; if it is not, the listing has changed (a dev
-	// environment was created or deleted before it): seekScan.
-	seekCheck
-	// seekScan: listing from the first page, passing over the dev
-	// environments before the one the position names (earlier runs
-	// delivered them). If it is not found (deleted), the run lists again
-	// from the position, which is then the place where it was.
-	seekScan
-)
-
-func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.Options)) *run {
-	ctx, cancel := context.WithCancel(ctx)
-	conc := s.opts.Concurrency
-	if conc == 0 {
-		conc = DefaultConcurrency
-	}
-	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, pace: &pacer{}}
-	r.optFns = append(slices.Clip(optFns), r.pace.gate)
-	if s.pos.ID != "" {
-		r.seek, r.lastID = seekCheck, s.pos.Prev
-	}
-	r.listEnvs(s.pos.Env)
-	return r
-}
-
-// listEnvs (re)starts the dev environment listing at a ListDevEnvironments
-// token ("" for the first page).
-func (r *run) listEnvs(from string) {
-	if r.stopEnvs != nil {
-		r.stopEnvs()
-	}
-	r.envs = NewListDevEnvironmentsPaginator(r.s.client, &r.s.params, func(o *ListDevEnvironmentsPaginatorOptions) {
-		o.PageSize, o.StartingToken = r.s.opts.DevEnvironmentPageSize, from
-		o.Prefetch = 1 // the next page of dev environments comes while sessions are listed
-	})
-	r.nextEnv, r.stopEnvs = iter.Pull2(r.envs.Items(r.ctx, r.optFns...))
-}
-
-// close ends the loop: it cancels the workers and waits for them, so that
-// no goroutine outlives the loop, and raises a worker's panic again here.
-func (r *run) close() {
-	r.cancel()
-	r.stopEnvs()
-	r.wg.Wait()
-	for _, sl := range r.window {
-		if sl.panicked {
-			panic(sl.panicVal)
-		}
-	}
-}
-
-// loop delivers the sessions in order until the end, MaxItems, an error
-// that ends it or a break.
-func (r *run) loop(yield func(SpaceSession, error) bool) {
-	s := r.s
-	conc := r.conc
-	for {
-		// Fill the window: list dev environments ahead, start their workers.
-		for !r.envsDone && r.listing < conc && len(r.window) < 4*conc {
-			r.pull()
-		}
-		if len(r.window) == 0 {
-			if r.envErr != nil {
-				yield(SpaceSession{}, r.envErr)
-				return
-			}
-			s.done = true
-			return
-		}
-		sl := r.window[0]
-		if sl.list {
-			select {
-			case <-sl.done:
-			case <-r.ctx.Done():
-			}
-			// A cancelled ctx ends the loop here even when the worker has
-			// finished (its error is then most likely the cancellation):
-			// delivering that error would let a loop that goes on after
-			// errors skip this dev environment and yield the cancellation
-			// again at the next one.
-			if r.ctx.Err() != nil {
-				yield(SpaceSession{DevEnvironment: sl.env}, fmt.Errorf("devsessions: listing the sessions of dev environment %s: %w",
-					describeEnv(sl.env), context.Cause(r.ctx)))
-				return
-			}
-			if sl.panicked {
-				r.window = r.window[1:]
-				panic(sl.panicVal)
-			}
-		}
-		if !r.deliver(sl, yield) {
-			return
-		}
-		r.window[0] = nil
-		r.window = r.window[1:]
-		if sl.list {
-			r.listing--
-		}
-	}
-}
-
-// pull lists the next dev environment into the window, or passes over one
-// while seeking the starting position's.
-func (r *run) pull() {
-	s := r.s
-	at := r.envs.ResumeToken()
-	env, err, ok := r.nextEnv()
-	if r.seek == seekCheck && errors.Is(err, ErrInvalidStartingToken) {
-		// Deletions before the position can leave its place where the
-		// service refuses the page token (beyond the end): the listing
-		// changed before the position.
-		r.seek, r.lastID = seekScan, ""
-		r.listEnvs("")
-		return
-	}
-	if err == nil && r.seek != seekNone && (!ok || aws.ToString(env.Id) != s.pos.ID) {
-		switch {
-		case r.seek == seekCheck: // the listing changed before the position
-			r.seek, r.lastID = seekScan, ""
-			r.listEnvs("")
-		case !ok: // the position's dev environment is gone
-			r.seek = seekNone
-			switch {
-			case s.pos.Prev == "": // it was the first: all that is listed now comes after it
-				r.lastID = ""
-				r.listEnvs("")
-			case r.prevSeen && r.afterPrev == "": // that one is now the last
-				r.envsDone = true
-			case r.prevSeen: // right after the one listed before it
-				r.lastID = s.pos.Prev
-				r.listEnvs(r.afterPrev)
-			default: // that one is gone too: from its place
-				r.listEnvs(s.pos.Env)
-			}
-		default: // seekScan passes over the dev environments before it
-			if aws.ToString(env.Id) == s.pos.Prev {
-				r.prevSeen, r.afterPrev = true, r.envs.ResumeToken()
-			}
-			r.lastID = aws.ToString(env.Id)
-		}
-		return
-	}
-	switch {
-	case !ok:
-		r.envsDone = true
-		return
-	case err != nil:
-		r.envsDone, r.envErr = true, err
-		return
-	}
-	prev := r.lastID
-	r.lastID = aws.ToString(env.Id)
-	start := ""
-	if r.seek != seekNone { // the position's dev environment
-		r.seek = seekNone
-		if s.pos.Past {
-			return // delivered in full by an earlier run
-		}
-		start = s.pos.Sessions
-	}
-	after := r.envs.ResumeToken()
-	sl := &slot{env: env, after: after, last: after == "", list: s.listed(env.Status), start: start, done: make(chan struct{})}
-	sl.at = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: at, ID: aws.ToString(env.Id), Prev: prev}
-	r.window = append(r.window, sl)
-	if !sl.list {
-		close(sl.done)
-		return
-	}
-	r.listing++
-	r.wg.Add(1)
-	go r.work(sl)
-}
-
-// work lists one dev environment's sessions in full into its slot.
-func (r *run) work(sl *slot) {
-	defer r.wg.Done()
-	defer close(sl.done)
-	defer func() {
-		if v := recover(); v != nil {
-			sl.panicked, sl.panicVal = true, v
-		}
-	}()
-	s := r.s
-	project := sl.env.ProjectName
-	if project == nil {
-		project = s.params.ProjectName
-	}
-	if project == nil || sl.env.Id == nil {
-		sl.err = fmt.Errorf("devsessions: dev environment %s: ListDevEnvironments gave no id or projectName to list its sessions by", describeEnv(sl.env))
-		return
-	}
-	p := NewListDevEnvironmentSessionsPaginator(s.client, &codecatalyst.ListDevEnvironmentSessionsInput{
-		SpaceName: s.params.SpaceName, ProjectName: project, DevEnvironmentId: sl.env.Id,
-	}, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
-		o.PageSize, o.StartingToken = s.opts.SessionPageSize, sl.start
-	})
-	for p.HasMorePages() {
-		start := p.ResumeToken()
-		out, err := p.NextPage(r.ctx, r.optFns...)
-		var notFound *types.ResourceNotFoundException
-		switch {
-		case errors.As(err, &notFound):
-			return // deleted since it was listed: no more sessions
-		case err != nil:
-			sl.err, sl.errAt = err, start
-			return
-		}
-		if len(out.Items) > 0 {
-			sl.pages = append(sl.pages, sessionPage{start: start, items: out.Items})
-		}
-	}
-}
-
-// deliver yields the sessions of the window's first slot, then its error,
-// moving the position past each before it is yielded. It reports whether
-// the loop goes on.
-func (r *run) deliver(sl *slot, yield func(SpaceSession, error) bool) bool {
-	s := r.s
-	at := func(sessions string) spacePosition {
-		p := sl.at
-		p.Sessions = sessions
-		return p
-	}
-	for pi, pg := range sl.pages {
-		for i, it := range pg.items {
-			switch {
-			case i+1 < len(pg.items):
-				s.pos = at(sessionTokenAt(pg.start, i+1))
-			case pi+1 < len(sl.pages):
-				s.pos = at(sl.pages[pi+1].start)
-			case sl.err != nil:
-				s.pos = at(sl.errAt)
-			default:
-				r.pass(sl)
-			}
-			s.delivered++
-			if !yield(SpaceSession{DevEnvironment: sl.env, Session: it}, nil) || s.capped() {
-				return false
-			}
-		}
-	}
-	if sl.err != nil {
-		s.pos = at(sl.errAt)
-		err := &DevEnvironmentError{DevEnvironment: sl.env, Err: sl.err}
-		if !yield(SpaceSession{DevEnvironment: sl.env}, err) {
-			return false
-		}
-	}
-	r.pass(sl)
-	return true
-}
-
-// pass moves the position past the slot's dev environment: "after the dev
-// environment with this id", which a resumed run checks, so that a dev
-// environment created or deleted before it moves nothing. The listing is
-// done when no dev environment follows, or when every one that follows and
-// is already listed has nothing to deliver and the listing has ended.
-func (r *run) pass(sl *slot) {
-	s := r.s
-	s.pos = sl.at
-	s.pos.Sessions, s.pos.Past = "", true
-	if sl.at.ID == "" {
-		s.pos = spacePosition{Space: s.pos.Space, Project: s.pos.Project, Env: sl.after}
-	}
-	s.done = sl.last || r.nothingAfter(sl)
-}
-
-// nothingAfter reports whether the window holds nothing to deliver after sl
-// and the dev environment listing ended without an error.
-func (r *run) nothingAfter(sl *slot) bool {
-	if !r.envsDone || r.envErr != nil {
-		return false
-	}
-	for _, next := range r.window {
-		if next == sl {
-			continue
-		}
-		select {
-		case <-next.done:
-			if len(next.pages) > 0 || next.err != nil || next.panicked {
-				return false
-			}
-		default:
-			return false // still being listed
-		}
-	}
-	return true
 }
 
 func describeEnv(env types.DevEnvironmentSummary) string {

@@ -111,7 +111,12 @@ func TestSpaceSessionsDuplicateTokenMidSpace(t *testing.T) {
 	require.ErrorIs(t, errs[0], devsessions.ErrDuplicateToken)
 	assert.Contains(t, errs[0].Error(), envID(5))
 	assert.Equal(t, sp.want, got, "env 5's 5 sessions are on 3 pages: all delivered before the repeat")
-	assert.Empty(t, s.ResumeToken())
+	require.NotEmpty(t, s.ResumeToken(), "env 5's listing failed: not known to be complete")
+	rest, err := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+		o.StartingToken, o.SessionPageSize = s.ResumeToken(), 2
+	}).Collect(t.Context())
+	require.NoError(t, err)
+	assert.Empty(t, rest, "resuming lists env 5 again and finds nothing undelivered")
 }
 
 // ListDevEnvironments fails on the very first request, or the ctx is

@@ -2,6 +2,7 @@ package devsessions_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -401,7 +402,7 @@ func TestSpaceSessionsErrors(t *testing.T) {
 	})
 
 	denied := &types.AccessDeniedException{Message: aws.String("not yours")}
-	t.Run("a session listing error names the dev environment; continuing skips it", func(t *testing.T) {
+	t.Run("a session listing error names the dev environment; continuing leaves it undelivered", func(t *testing.T) {
 		defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 		fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
 		fake.ScriptDevEnvironment(envID(5), 1, devsessionstest.Fault{Err: denied})
@@ -421,7 +422,12 @@ func TestSpaceSessionsErrors(t *testing.T) {
 		require.ErrorAs(t, errs[0], &ae)
 		assert.Contains(t, errs[0].Error(), envID(5))
 		assert.Equal(t, without(5), got)
-		assert.Empty(t, s.ResumeToken())
+		require.NotEmpty(t, s.ResumeToken(), "going on past an error never looks complete")
+		rest, err := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+			o.StartingToken = s.ResumeToken()
+		}).Collect(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, []string{"s-5-0", "s-5-1", "s-5-2"}, spaceIDs(rest), "resuming lists exactly what was skipped")
 	})
 	t.Run("breaking at a session listing error resumes at that dev environment", func(t *testing.T) {
 		defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
@@ -508,7 +514,10 @@ func TestSpaceSessionsInvalidInput(t *testing.T) {
 		{name: "SessionPageSize over 200", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.SessionPageSize = 201 }, wantErr: devsessions.ErrInvalidParameter, mention: "SessionPageSize"},
 		{name: "empty Statuses", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.Statuses = []types.DevEnvironmentStatus{} }, wantErr: devsessions.ErrInvalidParameter, mention: "Statuses"},
 		{name: "unknown status", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.Statuses = []types.DevEnvironmentStatus{"RUNNIN"} }, wantErr: devsessions.ErrInvalidParameter, mention: "RUNNIN"},
-		{name: "a paginator's token", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = b64(`{"nextToken": "tok-2"}`) }, wantErr: devsessions.ErrInvalidStartingToken, mention: "dss1."},
+		{name: "a paginator's token", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = b64(`{"nextToken": "tok-2"}`) }, wantErr: devsessions.ErrInvalidStartingToken, mention: "dss2."},
+		{name: "a token of the first format", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) {
+			o.StartingToken = "dss1." + b64url(`{"space":"test-space","env":""}`)
+		}, wantErr: devsessions.ErrInvalidStartingToken, mention: "start over"},
 		{name: "a damaged token", client: fake, params: good, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = tok[:len(tok)-3] }, wantErr: devsessions.ErrInvalidStartingToken, mention: "damaged"},
 		{name: "a token of another space", client: fake, params: &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String("other-space")}, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = tok }, wantErr: devsessions.ErrInvalidStartingToken, mention: "other-space"},
 		{name: "a token of the whole space used for a project", client: fake, params: &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(testSpace), ProjectName: aws.String("project-1")}, opt: func(o *devsessions.SpaceSessionsOptions) { o.StartingToken = tok }, wantErr: devsessions.ErrInvalidStartingToken, mention: "project"},
@@ -600,9 +609,10 @@ func TestSpaceSessionsOverTheRealClient(t *testing.T) {
 }
 
 // A dev environment created before the one a token is inside moves
-// nothing: the resumed listing finds the token's dev environment again
-// (the fake's tokens are offsets, so its place shifted) and continues inside
-// it. The new dev environment is behind the position: not delivered.
+// nothing: the resumed listing passes over what was delivered (the fake's
+// tokens are offsets, so every place shifted) and continues inside the
+// token's dev environment. The new dev environment was not delivered: its
+// session is.
 func TestSpaceSessionsResumeAfterAnInsertion(t *testing.T) {
 	sp := newSpace(6, func(int) int { return 3 })
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
@@ -621,8 +631,8 @@ func TestSpaceSessionsResumeAfterAnInsertion(t *testing.T) {
 		o.StartingToken = s.ResumeToken()
 	}).Collect(t.Context())
 	require.NoError(t, err)
-	assert.Equal(t, []string{"s-1-1", "s-1-2", "s-2-0", "s-2-1", "s-2-2", "s-5-0", "s-5-1", "s-5-2"}, spaceIDs(rest),
-		"the shifted listing resumes inside s-1's dev environment, repeating nothing")
+	assert.Equal(t, []string{"s-6-0", "s-1-1", "s-1-2", "s-2-0", "s-2-1", "s-2-2", "s-5-0", "s-5-1", "s-5-2"}, spaceIDs(rest),
+		"the shifted listing repeats nothing and loses nothing")
 }
 
 // Dev environments deleted between two runs move nothing either: the
@@ -704,3 +714,5 @@ func TestSpaceSessionsCapOnTheLastSessionIsTheEnd(t *testing.T) {
 	assert.Equal(t, sp.want, spaceIDs(got))
 	assert.Empty(t, s.ResumeToken(), "nothing remains")
 }
+
+func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }

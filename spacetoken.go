@@ -2,92 +2,207 @@ package devsessions
 
 import (
 	"encoding/base64"
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/codecatalyst-contrib/devsessions/internal/token"
 )
 
-// spaceTokenPrefix starts every SpaceSessions token; its digit is the
-// format's version.
-const spaceTokenPrefix = "dss1."
+// spaceTokenPrefix starts every SpaceSessions token this version makes; its
+// digit is the format's version.
+const spaceTokenPrefix = "dss2."
 
-// spacePosition is where a space-wide listing stands: the first session not
-// yet delivered. It is made of the two paginators' own exact tokens.
+// oldSpaceTokenPrefix started the tokens of the first format, which recorded
+// where the service was rather than what was delivered. Such a token is
+// refused: it cannot say which dev environments before it were delivered.
+const oldSpaceTokenPrefix = "dss1."
+
+// maxSpaceToken is the longest SpaceSessions token accepted, in bytes:
+// about 130,000 dev environments delivered in full.
+const maxSpaceToken = 1 << 20
+
+// The token is spaceTokenPrefix followed by unpadded base64url of:
 //
-// The token is spaceTokenPrefix followed by unpadded base64url of the JSON
-// object {"space", "project", "env", "id", "sessions", "past"}: the scope it
-// was made for (project omitted for a whole space), env a ListDevEnvironments
-// ResumeToken that resumes at the dev environment ("" for the first page),
-// id that dev environment's id ("" when not known: no check, start it from
-// its first session), sessions a ListDevEnvironmentSessions ResumeToken
-// inside it ("" for its first session), past true when all of its sessions
-// were delivered (resume after it), and prev the id of the dev environment
-// listed before it ("" for the first), where a run resumes when the token's
-// own dev environment is gone.
-type spacePosition struct {
-	Space    string  `json:"space"`
-	Project  *string `json:"project,omitempty"`
-	Env      string  `json:"env"`
-	ID       string  `json:"id,omitempty"`
-	Sessions string  `json:"sessions,omitempty"`
-	Past     bool    `json:"past,omitempty"`
-	Prev     string  `json:"prev,omitempty"`
-}
+//	uvarint len(space), space
+//	0 (the whole space), or 1, uvarint len(project), project
+//	uvarint n, then n fingerprints: the dev environments delivered in full
+//	uvarint m, then m times: a dev environment's fingerprint, uvarint k > 0,
+//	    k fingerprints of its sessions delivered (the dev environments
+//	    delivered in part)
+//
+// Nothing may follow; no fingerprint may appear twice in a set, nor a dev
+// environment both in full and in part.
 
-func (p spacePosition) encode() string {
-	b, _ := json.Marshal(p) // strings and a *string: cannot fail
+// encode returns the token of p.
+func (p *spacePosition) encode() string {
+	n := 8 + len(p.space) + len(p.full)*fingerprintSize
+	if p.project != nil {
+		n += len(*p.project)
+	}
+	for _, pe := range p.partial {
+		n += 12 + len(pe.sessions)*fingerprintSize
+	}
+	b := make([]byte, 0, n)
+	b = appendString(b, p.space)
+	if p.project == nil {
+		b = append(b, 0)
+	} else {
+		b = appendString(append(b, 1), *p.project)
+	}
+	b = appendFingerprints(b, p.full)
+	b = binary.AppendUvarint(b, uint64(len(p.partial)))
+	for _, pe := range p.partial {
+		b = append(b, pe.env[:]...)
+		b = appendFingerprints(b, pe.sessions)
+	}
 	return spaceTokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeSpacePosition reads a SpaceSessions token made for space and project.
-func decodeSpacePosition(s, space string, project *string) (spacePosition, error) {
-	var p spacePosition
-	rest, ok := strings.CutPrefix(strings.TrimSpace(s), spaceTokenPrefix)
-	if !ok {
-		return p, fmt.Errorf("not a SpaceSessions token (it must start with %q; a paginator's or the AWS CLI's token does not resume a space-wide listing)", spaceTokenPrefix)
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+func appendFingerprints(b []byte, fps []fingerprint) []byte {
+	b = binary.AppendUvarint(b, uint64(len(fps)))
+	for _, f := range fps {
+		b = append(b, f[:]...)
 	}
-	if len(rest) > token.MaxStartingToken {
-		return p, errors.New("too long")
+	return b
+}
+
+var errDamaged = errors.New("damaged")
+
+// tokenReader reads the binary token; the first error sticks.
+type tokenReader struct {
+	b   []byte
+	err error
+}
+
+func (r *tokenReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errDamaged
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *tokenReader) bytes(n uint64) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if n > uint64(len(r.b)) {
+		r.err = errDamaged
+		return nil
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *tokenReader) byte() byte {
+	if b := r.bytes(1); len(b) == 1 {
+		return b[0]
+	}
+	return 0
+}
+
+func (r *tokenReader) fingerprint() (f fingerprint) {
+	copy(f[:], r.bytes(fingerprintSize))
+	return f
+}
+
+// count reads a count of fingerprints that the rest of the token can hold.
+func (r *tokenReader) count() int {
+	n := r.uvarint()
+	if r.err == nil && n > uint64(len(r.b)/fingerprintSize) {
+		r.err = errDamaged
+	}
+	if r.err != nil {
+		return 0
+	}
+	return int(n)
+}
+
+// decodeSpacePosition reads a SpaceSessions token made for space and project.
+func decodeSpacePosition(s, space string, project *string) (*spacePosition, error) {
+	s = strings.TrimSpace(s)
+	rest, ok := strings.CutPrefix(s, spaceTokenPrefix)
+	switch {
+	case !ok && strings.HasPrefix(s, oldSpaceTokenPrefix):
+		return nil, fmt.Errorf("a token of the first SpaceSessions format (%q), which does not record what was delivered and cannot be resumed exactly: start over without StartingToken", oldSpaceTokenPrefix)
+	case !ok:
+		return nil, fmt.Errorf("not a SpaceSessions token (it must start with %q; a paginator's or the AWS CLI's token does not resume a space-wide listing)", spaceTokenPrefix)
+	case len(rest) > maxSpaceToken:
+		return nil, fmt.Errorf("too long: %d bytes, more than the %d allowed", len(rest), maxSpaceToken)
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(rest)
 	if err != nil {
-		return p, errors.New("damaged: not base64url")
+		return nil, errors.New("damaged: not unpadded base64url")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil || dec.More() {
-		return p, errors.New("damaged: not the expected JSON object")
+	r := &tokenReader{b: raw}
+	p := newSpacePosition(string(r.bytes(r.uvarint())), nil)
+	switch r.byte() {
+	case 0:
+	case 1:
+		pr := string(r.bytes(r.uvarint()))
+		p.project = &pr
+	default:
+		r.err = errDamaged
+	}
+	for range r.count() {
+		f := r.fingerprint()
+		if _, dup := p.fullSet[f]; dup && r.err == nil {
+			return nil, errors.New("damaged: a dev environment delivered in full twice")
+		}
+		p.markFull(f)
+	}
+	for range r.uvarint() {
+		env := r.fingerprint()
+		k := r.count()
+		if r.err != nil {
+			break
+		}
+		switch {
+		case k == 0:
+			return nil, errors.New("damaged: a dev environment delivered in part without a session")
+		case p.inFull(env):
+			return nil, errors.New("damaged: a dev environment delivered both in full and in part")
+		case p.inPart(env) != nil:
+			return nil, errors.New("damaged: a dev environment delivered in part twice")
+		}
+		for range k {
+			f := r.fingerprint()
+			if pe := p.inPart(env); pe != nil && pe.has(f) {
+				return nil, errors.New("damaged: a session delivered twice")
+			}
+			p.markSession(env, f)
+		}
 	}
 	switch {
-	case p.Space != space:
-		return p, fmt.Errorf("made for space %q, not %q", p.Space, space)
-	case (p.Project == nil) != (project == nil) || (project != nil && *p.Project != *project):
-		return p, fmt.Errorf("made for %s, not %s", scope(p.Project), scope(project))
-	case p.ID == "" && (p.Sessions != "" || p.Past || p.Prev != ""):
-		return p, errors.New("damaged: a session position without its dev environment")
-	case p.Past && p.Sessions != "":
-		return p, errors.New("damaged: a session position past its dev environment")
-	}
-	if p.Env != "" {
-		if _, err := token.Decode(p.Env); err != nil {
-			return p, fmt.Errorf("damaged dev environment position: %v", err)
-		}
-	}
-	if p.Sessions != "" {
-		if _, err := token.Decode(p.Sessions); err != nil {
-			return p, fmt.Errorf("damaged session position: %v", err)
-		}
+	case r.err != nil:
+		return nil, errors.New("damaged: cut short or not of this format")
+	case len(r.b) > 0:
+		return nil, fmt.Errorf("damaged: %d bytes after the end", len(r.b))
+	case p.space != space:
+		return nil, fmt.Errorf("made for space %q, not %q", p.space, space)
+	case (p.project == nil) != (project == nil) || (project != nil && *p.project != *project):
+		return nil, fmt.Errorf("made for %s, not %s", scope(p.project), scope(project))
 	}
 	return p, nil
 }
 
 // spaceToken says why a paginator refuses a SpaceSessions token, or "".
 func spaceToken(s string) string {
-	if strings.HasPrefix(strings.TrimSpace(s), spaceTokenPrefix) {
-		return "a SpaceSessions token (\"" + spaceTokenPrefix + "...\"): it resumes NewSpaceSessions, not a paginator"
+	s = strings.TrimSpace(s)
+	for _, prefix := range []string{spaceTokenPrefix, oldSpaceTokenPrefix} {
+		if strings.HasPrefix(s, prefix) {
+			return "a SpaceSessions token (\"" + prefix + "...\"): it resumes NewSpaceSessions, not a paginator"
+		}
 	}
 	return ""
 }
@@ -97,18 +212,4 @@ func scope(project *string) string {
 		return "the whole space"
 	}
 	return fmt.Sprintf("project %q", *project)
-}
-
-// sessionTokenAt returns the sessions ResumeToken that resumes skip items
-// after the position start (a sessions ResumeToken taken before a page).
-func sessionTokenAt(start string, skip int) string {
-	if skip == 0 {
-		return start
-	}
-	pos, err := token.Decode(start)
-	if err != nil { // start came from the paginator itself: cannot happen
-		return start
-	}
-	pos.Skip += skip
-	return token.Encode(pos)
 }

@@ -141,7 +141,7 @@ func NewSessionWatcher(client SpaceSessionsAPIClient, params *codecatalyst.ListD
 	}
 	w.opts.Statuses = slices.Clone(w.opts.Statuses)
 	if params != nil {
-		p := devEnvironmentsSpec.Copy(params)
+		p := copyListDevEnvironmentsInput(params)
 		w.params = &p
 	}
 	w.err = w.setup()

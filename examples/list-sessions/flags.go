@@ -36,8 +36,20 @@ type flags struct {
 // spaceMode tells whether the run lists across the space or project.
 func (f flags) spaceMode() bool { return f.env == "" }
 
-// spaceTokenPrefix starts every NextToken of a space-wide listing.
-const spaceTokenPrefix = "dss1."
+// spaceTokenPrefix starts every NextToken of a space-wide listing, before
+// its format version and a dot ("dss2.").
+const spaceTokenPrefix = "dss"
+
+// isSpaceToken tells whether t is a space-wide listing's NextToken, of any
+// format version.
+func isSpaceToken(t string) bool {
+	rest, ok := strings.CutPrefix(t, spaceTokenPrefix)
+	if !ok {
+		return false
+	}
+	version, _, dot := strings.Cut(rest, ".")
+	return dot && version != "" && strings.Trim(version, "0123456789") == ""
+}
 
 // exitStatuses is the part of --help a script relies on.
 const exitStatuses = `Exit status:
@@ -192,7 +204,7 @@ func (f flags) checkTokenMode() error {
 	if f.startingToken == "" {
 		return nil
 	}
-	space := strings.HasPrefix(strings.TrimSpace(f.startingToken), spaceTokenPrefix)
+	space := isSpaceToken(strings.TrimSpace(f.startingToken))
 	switch {
 	case space && !f.spaceMode():
 		return errors.New("--starting-token is the NextToken of a space-wide listing (a run without --dev-environment-id): " +

@@ -162,7 +162,7 @@ func TestDemoNeedsNothingSetUp(t *testing.T) {
 		assert.NotEmpty(t, it.DevEnvironment.InstanceType)
 	}
 	require.NotNil(t, out.NextToken)
-	assert.True(t, strings.HasPrefix(*out.NextToken, "dss1."), "a space token")
+	assert.True(t, strings.HasPrefix(*out.NextToken, "dss2."), "a space token")
 
 	code, stdout, stderr = runCmd(t, "--demo", "--starting-token", *out.NextToken, "--max-items", "2")
 	require.Equal(t, 0, code, stderr)
@@ -418,7 +418,7 @@ func TestSpaceTableAndText(t *testing.T) {
 	require.Equal(t, 0, code, stderr.String())
 	lines := strings.Split(stdout.String(), "\n")
 	assert.Regexp(t, `^\|\s+Sessions of space demo-space\s+\|$`, lines[1])
-	assert.Regexp(t, `^\|  NextToken\|  dss1\.\S+\s+\|$`, lines[3], "the NextToken row, as the CLI's")
+	assert.Regexp(t, `^\|  NextToken\|  dss2\.\S+\s+\|$`, lines[3], "the NextToken row, as the CLI's")
 	assert.Regexp(t, `^\|\|\s+items\s+\|\|$`, lines[5])
 	assert.Regexp(t, `^\|\|\s+project\s+\|\s+devEnvironment\s+\|\s+creator\s+\|\s+sessionId\s+\|\s+started\s+\|\s+ago\s+\|\|$`, lines[7])
 	assert.Regexp(t, `^\|\|  demo-project\s+\|  demo\s+\|  user-alice\s+\|  sess-0000\s+\|  2024-05-01 10:00:00Z\s+\|  6h12m ago\s+\|\|$`, lines[9])
@@ -431,7 +431,7 @@ func TestSpaceTableAndText(t *testing.T) {
 	docs := demoEnvID(t, "docs")
 	assert.Equal(t, "ITEMS\t"+docs+"\tsess-docs-00\tdemo-project\tdemo-space\t2024-05-01T11:00:00Z", text[4])
 	assert.Equal(t, "DEVENVIRONMENT\tdocs\tuser-bob\t"+docs+"\tdev.standard1.small\t2024-05-01T03:00:00Z\tdemo-project\tRUNNING", text[5])
-	assert.True(t, strings.HasPrefix(text[6], "NEXTTOKEN\tdss1."))
+	assert.True(t, strings.HasPrefix(text[6], "NEXTTOKEN\tdss2."))
 }
 
 func TestAgo(t *testing.T) {
