@@ -140,6 +140,7 @@ func decodeCheckpoint(cp, space string, project *string) (map[string]*knownEnv, 
 				Alias: d.string(), CreatorId: d.string()},
 			sessions: map[string]types.DevEnvironmentSessionSummary{},
 		}
+		k.creator = User{ID: aws.ToString(k.env.CreatorId)}
 		sessProject := envProject
 		if sessProject == nil {
 			sessProject = project

@@ -35,14 +35,16 @@ type SessionWatcherOptions struct {
 	// the first poll announces every session as started.
 	Checkpoint string
 
-	// Concurrency, Statuses, DevEnvironmentPageSize and SessionPageSize
-	// have the meaning, the defaults and the ranges of the
-	// [SpaceSessionsOptions] fields of the same names; every poll lists
-	// the space with them.
+	// Concurrency, Statuses, DevEnvironmentPageSize, SessionPageSize and
+	// ResolveCreators have the meaning, the defaults and the ranges of the
+	// [SpaceSessionsOptions] fields of the same names; every poll lists the
+	// space with them (with ResolveCreators, each poll resolves each
+	// creator once, and an event's Session.Creator is filled).
 	Concurrency            int
 	Statuses               []types.DevEnvironmentStatus
 	DevEnvironmentPageSize int32
 	SessionPageSize        int32
+	ResolveCreators        bool
 }
 
 // SessionEventKind says what a [SessionEvent] announces. The zero value is
@@ -82,11 +84,14 @@ type SessionEvent struct {
 // and end, and announces each change exactly once.
 //
 // A poll is one space-wide listing, as [SpaceSessions] makes it: paced as
-// it paces, with the same number of requests, ⌈E/DevEnvironmentPageSize⌉
-// ListDevEnvironments requests for E dev environments in scope plus, for
-// each one whose status is in Statuses, ⌈S/SessionPageSize⌉
-// ListDevEnvironmentSessions requests for its S sessions (one when it has
-// none), retries not counted. The watcher makes no other request.
+// it paces, with the same requests: P = ⌈E/DevEnvironmentPageSize⌉
+// ListDevEnvironments pages for E dev environments in scope plus, for each
+// one whose status is in Statuses, ⌈S/SessionPageSize⌉ (at least one)
+// ListDevEnvironmentSessions pages for its S sessions; a listing of more
+// than one page is checked by reading its pages again (so 2P when P > 1),
+// and with ResolveCreators one GetUserDetails per distinct creator of a
+// dev environment with sessions; retries not counted. The watcher makes no
+// other request. [SessionWatcher.Stats] counts them.
 //
 // Exactly once: the first poll announces every session it sees as started
 // (from a Checkpoint, only those the checkpoint does not hold); each later
@@ -112,14 +117,17 @@ type SessionWatcher struct {
 	err   error // invalid input, reported by every Events loop
 	sleep func(ctx context.Context, d time.Duration) error
 
-	mu    sync.Mutex
-	known map[string]*knownEnv // by dev environment id: every session seen and not ended
+	mu      sync.Mutex
+	known   map[string]*knownEnv // by dev environment id: every session seen and not ended
+	stats   WatcherStats         // of the polls ended; Poll is the last one's
+	listing *SpaceSessions       // the poll in progress, or nil
 }
 
 // knownEnv is a dev environment as last seen and its sessions seen and not
 // ended, by id, as last seen.
 type knownEnv struct {
 	env      types.DevEnvironmentSummary
+	creator  User
 	sessions map[string]types.DevEnvironmentSessionSummary
 }
 
@@ -212,7 +220,10 @@ func (w *SessionWatcher) poll(ctx context.Context, optFns []func(*codecatalyst.O
 	ss := NewSpaceSessions(w.client, w.params, func(o *SpaceSessionsOptions) {
 		o.Concurrency, o.Statuses = w.opts.Concurrency, w.opts.Statuses
 		o.DevEnvironmentPageSize, o.SessionPageSize = w.opts.DevEnvironmentPageSize, w.opts.SessionPageSize
+		o.ResolveCreators = w.opts.ResolveCreators
 	})
+	w.begin(ss)
+	defer w.end(ss)
 	seen := map[string]map[string]bool{} // by dev environment id, session id
 	failed := map[string]bool{}          // dev environments whose sessions could not be listed
 	for s, err := range ss.Items(ctx, optFns...) {
@@ -228,6 +239,9 @@ func (w *SessionWatcher) poll(ctx context.Context, optFns []func(*codecatalyst.O
 				w.mu.Lock()
 				if k := w.known[id]; k != nil {
 					k.env = envErr.DevEnvironment
+					if c := aws.ToString(k.env.CreatorId); c != k.creator.ID {
+						k.creator = User{ID: c}
+					}
 				}
 				w.mu.Unlock()
 				if !yield(SessionEvent{}, err) {
@@ -246,7 +260,7 @@ func (w *SessionWatcher) poll(ctx context.Context, optFns []func(*codecatalyst.O
 			seen[env] = map[string]bool{}
 		}
 		seen[env][id] = true
-		if !w.see(env, id, s) && !yield(SessionEvent{Kind: SessionStarted, Session: s}, nil) {
+		if !w.see(env, id, s) && !w.yieldEvent(yield, SessionEvent{Kind: SessionStarted, Session: s}) {
 			return false
 		}
 	}
@@ -264,12 +278,66 @@ func (w *SessionWatcher) poll(ctx context.Context, optFns []func(*codecatalyst.O
 			if ctx.Err() != nil {
 				return false
 			}
-			if !yield(SessionEvent{Kind: SessionEnded, Session: w.forget(env, id)}, nil) {
+			if !w.yieldEvent(yield, SessionEvent{Kind: SessionEnded, Session: w.forget(env, id)}) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// WatcherStats is what a [SessionWatcher] has done so far.
+type WatcherStats struct {
+	// Polls counts the polls started.
+	Polls int64
+	// Started and Ended count the events yielded.
+	Started, Ended int64
+	// Poll is what the poll in progress has done so far, or when none is,
+	// what the last one did.
+	Poll ListingStats
+	// Total is what every poll did, the one in progress included.
+	Total ListingStats
+}
+
+// Stats returns what the watcher has done so far. It is safe to call from
+// any goroutine, during a loop too, and costs a lock and a few atomic
+// loads (see [SpaceSessions.Stats]).
+func (w *SessionWatcher) Stats() WatcherStats {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st := w.stats
+	if w.listing != nil {
+		st.Poll = w.listing.Stats()
+		st.Total = st.Total.add(st.Poll)
+	}
+	return st
+}
+
+func (w *SessionWatcher) begin(ss *SpaceSessions) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.listing = ss
+	w.stats.Polls++
+}
+
+func (w *SessionWatcher) end(ss *SpaceSessions) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.listing = nil
+	w.stats.Poll = ss.Stats()
+	w.stats.Total = w.stats.Total.add(w.stats.Poll)
+}
+
+// yieldEvent counts an event and yields it.
+func (w *SessionWatcher) yieldEvent(yield func(SessionEvent, error) bool, ev SessionEvent) bool {
+	w.mu.Lock()
+	if ev.Kind == SessionStarted {
+		w.stats.Started++
+	} else {
+		w.stats.Ended++
+	}
+	w.mu.Unlock()
+	return yield(ev, nil)
 }
 
 // see records a session as last seen and reports whether it was known.
@@ -282,7 +350,7 @@ func (w *SessionWatcher) see(env, id string, s SpaceSession) bool {
 		w.known[env] = k
 	}
 	_, had := k.sessions[id]
-	k.env, k.sessions[id] = s.DevEnvironment, s.Session
+	k.env, k.creator, k.sessions[id] = s.DevEnvironment, s.Creator, s.Session
 	return had
 }
 
@@ -291,7 +359,7 @@ func (w *SessionWatcher) forget(env, id string) SpaceSession {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	k := w.known[env]
-	s := SpaceSession{DevEnvironment: k.env, Session: k.sessions[id]}
+	s := SpaceSession{DevEnvironment: k.env, Session: k.sessions[id], Creator: k.creator}
 	delete(k.sessions, id)
 	if len(k.sessions) == 0 {
 		delete(w.known, env)

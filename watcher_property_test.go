@@ -255,13 +255,14 @@ type wsKnown map[string]*wsKnownEnv
 
 type wsKnownEnv struct {
 	env      types.DevEnvironmentSummary
+	creator  devsessions.User
 	sessions map[string]types.DevEnvironmentSessionSummary
 }
 
 func (k wsKnown) clone() wsKnown {
 	out := wsKnown{}
 	for id, e := range k {
-		out[id] = &wsKnownEnv{env: e.env, sessions: maps.Clone(e.sessions)}
+		out[id] = &wsKnownEnv{env: e.env, creator: e.creator, sessions: maps.Clone(e.sessions)}
 	}
 	return out
 }
@@ -273,7 +274,8 @@ func (k wsKnown) checkpointed() wsKnown {
 	for id, e := range k {
 		env := types.DevEnvironmentSummary{Id: e.env.Id, SpaceName: aws.String(watchSpaceName), ProjectName: e.env.ProjectName,
 			Alias: e.env.Alias, CreatorId: e.env.CreatorId}
-		ke := &wsKnownEnv{env: env, sessions: map[string]types.DevEnvironmentSessionSummary{}}
+		ke := &wsKnownEnv{env: env, creator: devsessions.User{ID: aws.ToString(env.CreatorId)},
+			sessions: map[string]types.DevEnvironmentSessionSummary{}}
 		for sid, s := range e.sessions {
 			ke.sessions[sid] = types.DevEnvironmentSessionSummary{Id: s.Id, DevEnvironmentId: env.Id,
 				SpaceName: env.SpaceName, ProjectName: env.ProjectName, StartedTime: s.StartedTime}
@@ -371,6 +373,9 @@ func poll(known wsKnown, seen []wsItem, stopAfter int) []wsItem {
 			failed[it.ErrEnv] = true
 			if k := known[it.ErrEnv]; k != nil {
 				k.env = it.Session.DevEnvironment
+				if c := aws.ToString(k.env.CreatorId); c != k.creator.ID {
+					k.creator = devsessions.User{ID: c}
+				}
 			}
 			if !emit(wsItem{ErrEnv: it.ErrEnv}) {
 				return out
@@ -388,7 +393,7 @@ func poll(known wsKnown, seen []wsItem, stopAfter int) []wsItem {
 			known[id] = k
 		}
 		_, had := k.sessions[sid]
-		k.env, k.sessions[sid] = it.Session.DevEnvironment, it.Session.Session
+		k.env, k.creator, k.sessions[sid] = it.Session.DevEnvironment, it.Session.Creator, it.Session.Session
 		if !had && !emit(wsItem{Kind: devsessions.SessionStarted, Session: it.Session}) {
 			return out
 		}
@@ -402,7 +407,7 @@ func poll(known wsKnown, seen []wsItem, stopAfter int) []wsItem {
 			if delivered[id][sid] {
 				continue
 			}
-			s := devsessions.SpaceSession{DevEnvironment: k.env, Session: k.sessions[sid]}
+			s := devsessions.SpaceSession{DevEnvironment: k.env, Session: k.sessions[sid], Creator: k.creator}
 			delete(k.sessions, sid)
 			if len(k.sessions) == 0 {
 				delete(known, id)

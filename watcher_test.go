@@ -495,6 +495,7 @@ func TestSessionWatcherFromCheckpointAnnouncesOnlyChanges(t *testing.T) {
 			DevEnvironment: types.DevEnvironmentSummary{Id: docs.Id, SpaceName: docs.SpaceName, ProjectName: docs.ProjectName,
 				Alias: docs.Alias, CreatorId: docs.CreatorId},
 			Session: want,
+			Creator: devsessions.User{ID: aws.ToString(docs.CreatorId)},
 		}, ev.Session)
 	}
 }
