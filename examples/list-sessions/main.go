@@ -135,8 +135,9 @@ func (c command) run(ctx context.Context, args []string) int {
 	}
 	var client *codecatalyst.Client
 	if f.demo {
-		envs, sessions := devsessionstest.DemoSpaceData(demoSessions)
-		srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{DevEnvironments: envs, Sessions: sessions})
+		data := devsessionstest.DemoData(demoSessions) // GetUserDetails too, for --watch's creators
+		envs, sessions := data.DevEnvironments, data.Sessions
+		srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Data: data})
 		if err != nil {
 			c.say("starting the demo endpoint: %v", err)
 			return exitFailed
@@ -199,15 +200,14 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 	if f.project != "" {
 		in.ProjectName = &f.project
 	}
-	counting := &countingClient{SpaceSessionsAPIClient: client}
-	s := devsessions.NewSpaceSessions(counting, in, func(o *devsessions.SpaceSessionsOptions) {
+	s := devsessions.NewSpaceSessions(client, in, func(o *devsessions.SpaceSessionsOptions) {
 		o.MaxItems, o.StartingToken, o.Concurrency = int32(f.maxItems), f.startingToken, f.concurrency
 		o.DevEnvironmentPageSize, o.SessionPageSize = int32(f.envPageSize), int32(f.pageSize)
 		o.Statuses = f.statuses
 	})
 	var prog *progress
 	if c.terminal() && (f.output != "text" || !c.outTerminal) { // streamed text is its own progress
-		prog = startProgress(c.stderr, counting, c.progressDelay, c.progressEvery)
+		prog = startProgress(c.stderr, spaceProgress(s), c.progressDelay, c.progressEvery)
 	}
 	out := newPrinter(c.stdout, f.output, scopeTitle(f), c.tableStyle(), spaceColumns(c.now()), spaceHeaders)
 	l := func() (l listing) {
@@ -226,7 +226,6 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 				break
 			}
 			l.n++
-			counting.sessions.Add(1)
 			if !startedBefore(it, now, f.olderThan) {
 				continue // listed (NextToken resumes after it), not printed
 			}
@@ -256,25 +255,6 @@ func newClient(ctx context.Context, f flags) (*codecatalyst.Client, error) {
 		o.Profile, o.Region, o.EndpointURL = f.profile, f.region, f.endpoint
 	})
 }
-
-// countingClient counts the dev environments ListDevEnvironments returns,
-// and the sessions delivered, for progress.
-type countingClient struct {
-	devsessions.SpaceSessionsAPIClient
-	envs, sessions atomicInt
-}
-
-func (c *countingClient) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
-	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
-	out, err := c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
-	if err == nil && out != nil {
-		c.envs.Add(int64(len(out.Items)))
-	}
-	return out, err
-}
-
-// ensure the wrapper still satisfies the library's interface.
-var _ devsessions.SpaceSessionsAPIClient = (*countingClient)(nil)
 
 // devEnvLabel is a dev environment's alias, else its id.
 func devEnvLabel(e types.DevEnvironmentSummary) string {

@@ -27,6 +27,7 @@ func (c command) watch(ctx context.Context, f flags, client *codecatalyst.Client
 	w := devsessions.NewSessionWatcher(client, in, func(o *devsessions.SessionWatcherOptions) {
 		o.Interval, o.Checkpoint, o.Concurrency, o.Statuses = f.interval, f.checkpoint, f.concurrency, f.statuses
 		o.DevEnvironmentPageSize, o.SessionPageSize = int32(f.envPageSize), int32(f.pageSize)
+		o.ResolveCreators = true // who: the "creator" of each line
 	})
 	var b strings.Builder
 	for ev, err := range w.Events(ctx) {
@@ -74,9 +75,18 @@ func startedBefore(s devsessions.SpaceSession, now time.Time, d time.Duration) b
 }
 
 // eventValue is one event's line: "event", then the space-wide item's keys
-// (the session's, "devEnvironment").
+// (the session's, "devEnvironment"), then "creator": the dev environment's
+// creator, its "id" always, its "userName", "displayName" and "email" when
+// GetUserDetails answered.
 func eventValue(ev devsessions.SessionEvent) object {
-	return append(object{{"event", ev.Kind.String()}}, spaceValue(ev.Session)...)
+	c := ev.Session.Creator
+	creator := object{{"id", c.ID}}
+	for _, f := range []field{{"userName", c.UserName}, {"displayName", c.DisplayName}, {"email", c.Email}} {
+		if f.val != "" {
+			creator = append(creator, f)
+		}
+	}
+	return append(append(object{{"event", ev.Kind.String()}}, spaceValue(ev.Session)...), field{"creator", creator})
 }
 
 // describeWatchInput words input --watch refused: mostly a --checkpoint.

@@ -26,19 +26,32 @@ type eventLine struct {
 	DevEnvironment   struct {
 		ID, Alias, Status, CreatorID string
 	} `json:"devEnvironment"`
+	Creator struct {
+		ID, UserName, DisplayName, Email string
+	} `json:"creator"`
 }
 
 // watchFor runs the command in this process until polls polls of the demo
-// space (8 requests each) have ended (the next one has sent its first
-// request), then stops it as SIGTERM would; it returns the exit status,
-// the lines of standard output and standard error.
+// space have ended (the next one has sent its ListDevEnvironments: the
+// demo's dev environments fit on one page), then stops it as SIGTERM
+// would; it returns the exit status, the lines of standard output and
+// standard error.
 func watchFor(t *testing.T, srv *devsessionstest.Server, polls int, args ...string) (int, []string, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancelCause(t.Context())
 	defer cancel(nil)
-	base := len(srv.Requests())
+	listings := func() int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.Operation == devsessionstest.OpListDevEnvironments {
+				n++
+			}
+		}
+		return n
+	}
+	base := listings()
 	go func() {
-		for len(srv.Requests()) <= base+8*polls && ctx.Err() == nil {
+		for listings() <= base+polls && ctx.Err() == nil {
 			time.Sleep(time.Millisecond)
 		}
 		cancel(interrupted{syscall.SIGTERM})
@@ -197,4 +210,27 @@ func TestOlderThanFiltersWatchEvents(t *testing.T) {
 	code, lines, stderr = watchFor(t, srv, 1, "--space-name", devsessionstest.DemoSpace, "--checkpoint", checkpointOf(t, stderr))
 	assert.Equal(t, 0, code, stderr)
 	assert.Empty(t, lines)
+}
+
+// Each line says who: the creator resolved with GetUserDetails (the demo's
+// users), or its id only when it cannot be.
+func TestWatchLinesCarryTheCreator(t *testing.T) {
+	data := devsessionstest.DemoData(1)
+	data.Users = slices.DeleteFunc(data.Users, func(u devsessionstest.User) bool { return u.ID == "user-bob" })
+	srv := serveSpace(t, 0, func(o *devsessionstest.ServerOptions) { o.DevEnvironments, o.Sessions, o.Data = nil, nil, data })
+	code, lines, stderr := watchFor(t, srv, 1, "--space-name", devsessionstest.DemoSpace)
+	assert.Equal(t, 0, code, stderr)
+	events := parseEvents(t, lines)
+	require.NotEmpty(t, events)
+	users := map[string]devsessionstest.User{}
+	for _, u := range data.Users {
+		users[u.ID] = u
+	}
+	for _, ev := range events {
+		require.Equal(t, ev.DevEnvironment.CreatorID, ev.Creator.ID)
+		u, known := users[ev.Creator.ID]
+		assert.Equal(t, u.UserName, ev.Creator.UserName, "%s: known %v", ev.Creator.ID, known)
+		assert.Equal(t, u.Email, ev.Creator.Email)
+	}
+	assert.Contains(t, lines[0], `,"creator":{"id":"user-alice","userName":"alice","displayName":"Alice Example","email":"alice@example.com"}}`)
 }
