@@ -56,7 +56,7 @@ func TestStartingTokenTheServiceRefuses(t *testing.T) {
 		{name: "a token cut short is sent, refused, and explained", args: demoArgs,
 			token: "eyJuZXh0VG9rZW4iOiAiQUFBQUFBQUFBQXJRaTBK", want: "the service refused --starting-token", sent: true},
 		{name: "a space token in single mode is refused before any request", args: demoArgs,
-			token: "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
+			token: "dss2.CmRlbW8tc3BhY2UAAWZv9syqWwECZB3ejqABPtFTi8Rd",
 			want:  "--starting-token is the NextToken of a space-wide listing (a run without --dev-environment-id): drop --dev-environment-id"},
 		{name: "a paginator's token in space mode is refused before any request", args: spaceArgs,
 			token: "eyJuZXh0VG9rZW4iOiBudWxsfQ==",
@@ -64,7 +64,10 @@ func TestStartingTokenTheServiceRefuses(t *testing.T) {
 		{name: "a token that does not decode is refused before any request", args: demoArgs,
 			token: "a___b___c", want: "--starting-token is not a NextToken this command or the AWS CLI printed"},
 		{name: "a space token that does not decode is refused before any request", args: spaceArgs,
-			token: "dss1.!!", want: "--starting-token is not a NextToken this command or the AWS CLI printed"},
+			token: "dss2.!!", want: "--starting-token is not a NextToken this command or the AWS CLI printed"},
+		{name: "a space token of the first format is refused before any request, in the command's words", args: spaceArgs,
+			token: "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
+			want:  "--starting-token is a NextToken of an earlier version of this command (dss1.), which does not record what was listed and cannot resume exactly: omit --starting-token to start over"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

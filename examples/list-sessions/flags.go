@@ -40,6 +40,10 @@ func (f flags) spaceMode() bool { return f.env == "" }
 // its format version and a dot ("dss2.").
 const spaceTokenPrefix = "dss"
 
+// firstSpaceTokenPrefix starts the NextTokens of the first space-wide
+// format, which no version of the library resumes any more.
+const firstSpaceTokenPrefix = spaceTokenPrefix + "1."
+
 // isSpaceToken tells whether t is a space-wide listing's NextToken, of any
 // format version.
 func isSpaceToken(t string) bool {
@@ -204,8 +208,12 @@ func (f flags) checkTokenMode() error {
 	if f.startingToken == "" {
 		return nil
 	}
-	space := isSpaceToken(strings.TrimSpace(f.startingToken))
+	token := strings.TrimSpace(f.startingToken)
+	space := isSpaceToken(token)
 	switch {
+	case strings.HasPrefix(token, firstSpaceTokenPrefix):
+		return errors.New("--starting-token is a NextToken of an earlier version of this command (" + firstSpaceTokenPrefix +
+			"), which does not record what was listed and cannot resume exactly: omit --starting-token to start over")
 	case space && !f.spaceMode():
 		return errors.New("--starting-token is the NextToken of a space-wide listing (a run without --dev-environment-id): " +
 			"drop --dev-environment-id to resume it, with --project-name only if that run had it")
