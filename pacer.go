@@ -28,6 +28,8 @@ type pacer struct {
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
 
+	stats *listingCounters // counts throttled attempts and waits; may be nil
+
 	mu        sync.Mutex
 	gap       time.Duration // between attempt starts; 0 = unpaced
 	nextStart time.Time
@@ -70,6 +72,9 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 	p.mu.Unlock()
 	if d := start.Sub(now); d > 0 {
+		if p.stats != nil {
+			p.stats.pacerWait.Add(int64(d))
+		}
 		return p.sleep(ctx, d)
 	}
 	return nil
@@ -84,6 +89,9 @@ func later(a, b time.Time) time.Time {
 
 // answered records how an attempt was answered.
 func (p *pacer) answered(throttled bool) {
+	if throttled && p.stats != nil {
+		p.stats.throttled.Add(1)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()

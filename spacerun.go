@@ -21,7 +21,8 @@ type run struct {
 	conc   int
 	wg     sync.WaitGroup // the workers
 
-	feed *envFeed
+	feed  *envFeed
+	users *resolver // nil unless ResolveCreators
 
 	// The window: dev environments listed and not yet delivered, in order,
 	// at most 4×conc of them and at most conc with a worker.
@@ -39,7 +40,12 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 		conc = DefaultConcurrency
 	}
 	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, seen: map[fingerprint]struct{}{}}
-	r.send = newSender(s.client, optFns, newPacer(), conc)
+	pace := newPacer()
+	pace.stats = s.stats
+	r.send = newSender(s.client, optFns, pace, conc, s.stats)
+	if s.opts.ResolveCreators {
+		r.users = newResolver(ctx, r.send, conc)
+	}
 	r.feed = &envFeed{ctx: ctx, client: r.send, params: &s.params, pageSize: s.opts.DevEnvironmentPageSize}
 	return r
 }
@@ -54,6 +60,9 @@ func (r *run) close() {
 	r.wg.Wait()
 	if fv := r.feed.close(); v == nil {
 		v = fv
+	}
+	if uv, panicked := r.users.wait(); v == nil && panicked {
+		v = uv
 	}
 	for _, sl := range r.window {
 		if v == nil && sl.panicked {
@@ -95,18 +104,22 @@ func (r *run) fill() {
 		if !ok {
 			return
 		}
+		r.s.stats.listed.Add(1)
 		fp := fingerprintOf(*orEmpty(env.Id))
 		if _, dup := r.seen[fp]; dup || r.s.pos.inFull(fp) {
+			r.s.stats.passedOver.Add(1)
 			continue
 		}
 		r.seen[fp] = struct{}{}
 		sl := newSlot(env, r.s.wants(env.Status))
 		r.window = append(r.window, sl)
-		if sl.asked {
-			r.working++
-			r.wg.Add(1)
-			go r.work(sl)
+		if !sl.asked {
+			r.s.stats.passedOver.Add(1)
+			continue
 		}
+		r.working++
+		r.wg.Add(1)
+		go r.work(sl)
 	}
 }
 
@@ -181,8 +194,14 @@ func (r *run) drain(sl *slot, yield func(SpaceSession, error) bool) bool {
 // deliver is the one place a session is delivered: it is recorded in the
 // position, then yielded.
 func (r *run) deliver(sl *slot, session fingerprint, it SpaceSession, yield func(SpaceSession, error) bool) bool {
+	it.Creator = r.users.user(sl.env.CreatorId)
+	if r.users != nil && r.ctx.Err() != nil { // it waited for the creator
+		r.yieldStop(yield)
+		return false
+	}
 	r.s.pos.markSession(sl.fp, session)
 	r.s.delivered++
+	r.s.stats.delivered.Add(1)
 	return yield(it, nil)
 }
 

@@ -17,15 +17,17 @@ type sender struct {
 	client   SpaceSessionsAPIClient
 	optFns   []func(*codecatalyst.Options) // never appended to in place
 	sessions chan struct{}                 // a slot for each session call in flight
+	stats    *listingCounters              // counts every request
 }
 
-func newSender(client SpaceSessionsAPIClient, optFns []func(*codecatalyst.Options), pace *pacer, conc int) *sender {
+func newSender(client SpaceSessionsAPIClient, optFns []func(*codecatalyst.Options), pace *pacer, conc int, stats *listingCounters) *sender {
 	// Clip: the caller's backing array is never written.
-	return &sender{client: client, optFns: append(slices.Clip(optFns), pace.gate), sessions: make(chan struct{}, conc)}
+	return &sender{client: client, optFns: append(slices.Clip(optFns), pace.gate), sessions: make(chan struct{}, conc), stats: stats}
 }
 
 func (c *sender) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	c.stats.requests.Add(1)
 	return c.client.ListDevEnvironments(ctx, in, append(slices.Clip(c.optFns), optFns...)...)
 }
 
@@ -37,5 +39,13 @@ func (c *sender) ListDevEnvironmentSessions(ctx context.Context, in *codecatalys
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	c.stats.requests.Add(1)
 	return c.client.ListDevEnvironmentSessions(ctx, in, append(slices.Clip(c.optFns), optFns...)...)
+}
+
+// GetUserDetails is the client's (setup checked that it has it).
+func (c *sender) GetUserDetails(ctx context.Context, in *codecatalyst.GetUserDetailsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.GetUserDetailsOutput, error) {
+	c.stats.requests.Add(1)
+	return c.client.(GetUserDetailsAPIClient).GetUserDetails(ctx, in, append(slices.Clip(c.optFns), optFns...)...)
 }

@@ -23,6 +23,10 @@ type SpaceSessionsAPIClient interface {
 type SpaceSession struct {
 	DevEnvironment types.DevEnvironmentSummary
 	Session        types.DevEnvironmentSessionSummary
+	// Creator is the dev environment's creator: its ID is the creatorId
+	// (always), and its names and email are GetUserDetails' when
+	// ResolveCreators is set and the user could be resolved.
+	Creator User
 }
 
 // DefaultConcurrency is the number of session listings [SpaceSessions] has
@@ -62,6 +66,16 @@ type SpaceSessionsOptions struct {
 	// environment has sessions). nil means RUNNING only; an empty non-nil
 	// slice or an unknown status is an error.
 	Statuses []types.DevEnvironmentStatus
+
+	// ResolveCreators resolves each distinct creatorId of the dev
+	// environments with sessions once per Items loop, with GetUserDetails,
+	// concurrently with the listing (up to Concurrency at a time), under the
+	// same pacing and with the same optFns, into SpaceSession.Creator. It
+	// needs a client with GetUserDetails ([GetUserDetailsAPIClient]): with
+	// another, setting it is an error. A user who cannot be resolved (the
+	// request fails) leaves Creator with the ID only, and is not an error of
+	// the listing. false (the default) sends no GetUserDetails.
+	ResolveCreators bool
 }
 
 // SpaceSessions lists the active sessions of every dev environment of a
@@ -140,6 +154,7 @@ type SpaceSessions struct {
 	pos       *spacePosition // what has been delivered
 	done      bool           // everything in scope has been delivered
 	delivered int32          // sessions delivered, for MaxItems
+	stats     *listingCounters
 }
 
 // NewSpaceSessions returns a listing of the active sessions of
@@ -156,7 +171,7 @@ type SpaceSessions struct {
 // the field.
 func NewSpaceSessions(client SpaceSessionsAPIClient, params *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*SpaceSessionsOptions)) *SpaceSessions {
-	s := &SpaceSessions{client: client}
+	s := &SpaceSessions{client: client, stats: &listingCounters{}}
 	for _, fn := range optFns {
 		fn(&s.opts)
 	}
@@ -194,6 +209,9 @@ func (s *SpaceSessions) setup(params *codecatalyst.ListDevEnvironmentsInput) err
 		return invalid("SessionPageSize must be between 1 and %d (0 means the service default), got %d", listDevEnvironmentSessionsSpec.MaxPageSize, o.SessionPageSize)
 	case o.Statuses != nil && len(o.Statuses) == 0:
 		return invalid("Statuses must not be empty (nil means RUNNING only)")
+	}
+	if _, ok := s.client.(GetUserDetailsAPIClient); o.ResolveCreators && !ok {
+		return invalid("ResolveCreators needs a client with GetUserDetails (as *codecatalyst.Client has), got %T", s.client)
 	}
 	for _, st := range o.Statuses {
 		if !slices.Contains(types.DevEnvironmentStatus("").Values(), st) {

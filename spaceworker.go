@@ -127,6 +127,7 @@ func (r *run) work(sl *slot) {
 				return
 			}
 			if len(out.Items) > 0 {
+				r.users.start(aws.ToString(sl.env.CreatorId)) // while the listing goes on
 				sl.add(out.Items)
 			}
 			rs.add(pageIDs(out.Items, sessionID), out.NextToken)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 
@@ -24,6 +25,12 @@ type flags struct {
 	startingToken, output     string
 	endpoint, region, profile string
 	demo                      bool
+	// watch mode: poll until a signal; interval between polls, the
+	// checkpoint to resume from; olderThan keeps sessions started more than
+	// that long ago (in every mode).
+	watch               bool
+	interval, olderThan time.Duration
+	checkpoint          string
 }
 
 // spaceMode tells whether the run lists across the space or project.
@@ -59,6 +66,9 @@ const exitStatuses = `Exit status:
        cannot help (no NextToken is printed).
   130  interrupted by SIGINT, 143 by SIGTERM: what was listed is printed with
        the NextToken that resumes after it; a second signal exits at once.
+With --watch: 0 when SIGINT or SIGTERM stops it (the --checkpoint to resume
+from is on standard error); 2 bad flags or a --checkpoint refused; a failed
+poll or dev environment is reported on standard error and the watch goes on.
 `
 
 // flagSet is the command's flags, parsed into f and statuses, printing
@@ -81,6 +91,11 @@ func flagSet(f *flags, statuses *string) *flag.FlagSet {
 	fs.StringVar(&f.region, "region", "", "AWS region")
 	fs.StringVar(&f.profile, "profile", "", "shared config profile")
 	fs.BoolVar(&f.demo, "demo", false, "serve the demo space from an embedded local endpoint and list it")
+	fs.BoolVar(&f.watch, "watch", false, "space mode: poll until SIGINT or SIGTERM, printing one JSON line per session that starts or ends; "+
+		"then print the --checkpoint to resume from on standard error and exit 0")
+	fs.DurationVar(&f.interval, "interval", devsessions.DefaultWatchInterval, "with --watch: time between the end of one poll and the start of the next")
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "with --watch: the checkpoint a stopped --watch printed; it announces only what changed since")
+	fs.DurationVar(&f.olderThan, "older-than", 0, "print only sessions started more than this long ago, e.g. 8h (0: all); with --watch, events of such sessions")
 	return fs
 }
 
@@ -91,6 +106,7 @@ func usage(w io.Writer) {
 	fs := flagSet(&f, &statuses)
 	fs.SetOutput(w)
 	fmt.Fprintf(w, "Usage: list-sessions --space-name S [--project-name P [--dev-environment-id ID]] [flags]\n"+
+		"       list-sessions --space-name S [--project-name P] --watch [--interval D] [--checkpoint C] [flags]\n"+
 		"       list-sessions --demo [flags]\n\nFlags:\n")
 	fs.PrintDefaults()
 	fmt.Fprintf(w, "\n%s", exitStatuses)
@@ -131,6 +147,9 @@ func parse(args []string) (flags, error) {
 	case f.env != "" && f.project == "":
 		return f, errors.New("--dev-environment-id needs --project-name: add the project the dev environment belongs to")
 	}
+	if err := f.checkWatch(set); err != nil {
+		return f, err
+	}
 	if !f.spaceMode() {
 		for _, name := range []string{"concurrency", "dev-environment-page-size", "statuses"} {
 			if set[name] {
@@ -154,6 +173,33 @@ func parse(args []string) (flags, error) {
 		}
 	}
 	return f, nil
+}
+
+// checkWatch checks the flags of --watch, and --older-than.
+func (f flags) checkWatch(set map[string]bool) error {
+	switch {
+	case f.olderThan < 0:
+		return fmt.Errorf("--older-than must not be negative (0 prints every session), got %v", f.olderThan)
+	case !f.watch:
+		for _, name := range []string{"interval", "checkpoint"} {
+			if set[name] {
+				return fmt.Errorf("--%s applies only to --watch: add --watch, or drop --%s", name, name)
+			}
+		}
+		return nil
+	case !f.spaceMode():
+		return errors.New("--watch watches a space or a project: drop --dev-environment-id")
+	case f.interval <= 0:
+		return fmt.Errorf("--interval must be positive, e.g. 30s, got %v", f.interval)
+	case set["output"] && f.output != "json":
+		return errors.New("--watch prints one JSON object per line: drop --output")
+	}
+	for _, name := range []string{"max-items", "starting-token"} {
+		if set[name] {
+			return fmt.Errorf("--%s does not apply to --watch, which runs until SIGINT or SIGTERM: drop it (--checkpoint resumes a watch)", name)
+		}
+	}
+	return nil
 }
 
 // checkTokenMode refuses a --starting-token of the other mode, saying which

@@ -9,6 +9,19 @@
 //	go run ./examples/list-sessions --space-name S --project-name P --dev-environment-id ID \
 //	    [--max-items N] [--page-size N] [--starting-token T] [--output json|table|text]
 //
+// --watch (space mode) polls with devsessions.SessionWatcher, one poll
+// every --interval (a minute by default), and prints one JSON object per
+// line for each session that starts or ends, as it happens: "event"
+// ("started" or "ended"), the session's keys and "devEnvironment" (for an
+// ended session, as last seen). A failed poll or dev environment is
+// reported on standard error and the watch goes on (nothing is ended for
+// what could not be listed). SIGINT or SIGTERM stops it: it prints
+// "resume with --checkpoint C" on standard error and exits 0; --checkpoint C
+// then announces only what changed meanwhile. --older-than D (in every
+// mode) prints only sessions started more than D ago (with --watch, the
+// events of such sessions; --max-items and NextToken still count every
+// session listed).
+//
 // Without --dev-environment-id it lists across the space, or the project
 // with --project-name, through devsessions.SpaceSessions: every session of
 // every dev environment whose status is in --statuses (RUNNING by default),
@@ -122,8 +135,9 @@ func (c command) run(ctx context.Context, args []string) int {
 	}
 	var client *codecatalyst.Client
 	if f.demo {
-		envs, sessions := devsessionstest.DemoSpaceData(demoSessions)
-		srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{DevEnvironments: envs, Sessions: sessions})
+		data := devsessionstest.DemoData(demoSessions) // GetUserDetails too, for --watch's creators
+		envs, sessions := data.DevEnvironments, data.Sessions
+		srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{Data: data})
 		if err != nil {
 			c.say("starting the demo endpoint: %v", err)
 			return exitFailed
@@ -140,7 +154,10 @@ func (c command) run(ctx context.Context, args []string) int {
 		c.say("%s", describeSetup(err))
 		return exitUsage
 	}
-	if f.spaceMode() {
+	switch {
+	case f.watch:
+		return c.watch(ctx, f, client)
+	case f.spaceMode():
 		return c.space(ctx, f, client)
 	}
 	return c.single(ctx, f, client)
@@ -148,6 +165,7 @@ func (c command) run(ctx context.Context, args []string) int {
 
 // single lists the sessions of one dev environment, page by page.
 func (c command) single(ctx context.Context, f flags, client *codecatalyst.Client) int {
+	now := c.now() // --older-than counts from the start of the run
 	p := devsessions.NewListDevEnvironmentSessionsPaginator(client, &codecatalyst.ListDevEnvironmentSessionsInput{
 		SpaceName: &f.space, ProjectName: &f.project, DevEnvironmentId: &f.env,
 	}, func(o *devsessions.ListDevEnvironmentSessionsPaginatorOptions) {
@@ -160,11 +178,13 @@ func (c command) single(ctx context.Context, f flags, client *codecatalyst.Clien
 			l.err = err
 			break
 		}
-		items := make([]value, len(page.Items))
-		for i, it := range page.Items {
-			items[i] = sessionValue(it)
+		items := make([]value, 0, len(page.Items))
+		for _, it := range page.Items {
+			if startedBefore(devsessions.SpaceSession{Session: it}, now, f.olderThan) {
+				items = append(items, sessionValue(it))
+			}
 		}
-		l.n += len(items)
+		l.n += len(page.Items)
 		if l.werr = out.add(items); l.werr != nil {
 			break
 		}
@@ -175,19 +195,19 @@ func (c command) single(ctx context.Context, f flags, client *codecatalyst.Clien
 // space lists the sessions of every dev environment of the space or
 // project, each one as it is delivered.
 func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client) int {
+	now := c.now() // --older-than counts from the start of the run
 	in := &codecatalyst.ListDevEnvironmentsInput{SpaceName: &f.space}
 	if f.project != "" {
 		in.ProjectName = &f.project
 	}
-	counting := &countingClient{SpaceSessionsAPIClient: client}
-	s := devsessions.NewSpaceSessions(counting, in, func(o *devsessions.SpaceSessionsOptions) {
+	s := devsessions.NewSpaceSessions(client, in, func(o *devsessions.SpaceSessionsOptions) {
 		o.MaxItems, o.StartingToken, o.Concurrency = int32(f.maxItems), f.startingToken, f.concurrency
 		o.DevEnvironmentPageSize, o.SessionPageSize = int32(f.envPageSize), int32(f.pageSize)
 		o.Statuses = f.statuses
 	})
 	var prog *progress
 	if c.terminal() && (f.output != "text" || !c.outTerminal) { // streamed text is its own progress
-		prog = startProgress(c.stderr, counting, c.progressDelay, c.progressEvery)
+		prog = startProgress(c.stderr, spaceProgress(s), c.progressDelay, c.progressEvery)
 	}
 	out := newPrinter(c.stdout, f.output, scopeTitle(f), c.tableStyle(), spaceColumns(c.now()), spaceHeaders)
 	l := func() (l listing) {
@@ -206,7 +226,9 @@ func (c command) space(ctx context.Context, f flags, client *codecatalyst.Client
 				break
 			}
 			l.n++
-			counting.sessions.Add(1)
+			if !startedBefore(it, now, f.olderThan) {
+				continue // listed (NextToken resumes after it), not printed
+			}
 			if l.werr = out.add([]value{spaceValue(it)}); l.werr != nil {
 				break
 			}
@@ -233,25 +255,6 @@ func newClient(ctx context.Context, f flags) (*codecatalyst.Client, error) {
 		o.Profile, o.Region, o.EndpointURL = f.profile, f.region, f.endpoint
 	})
 }
-
-// countingClient counts the dev environments ListDevEnvironments returns,
-// and the sessions delivered, for progress.
-type countingClient struct {
-	devsessions.SpaceSessionsAPIClient
-	envs, sessions atomicInt
-}
-
-func (c *countingClient) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
-	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
-	out, err := c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
-	if err == nil && out != nil {
-		c.envs.Add(int64(len(out.Items)))
-	}
-	return out, err
-}
-
-// ensure the wrapper still satisfies the library's interface.
-var _ devsessions.SpaceSessionsAPIClient = (*countingClient)(nil)
 
 // devEnvLabel is a dev environment's alias, else its id.
 func devEnvLabel(e types.DevEnvironmentSummary) string {

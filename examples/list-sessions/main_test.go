@@ -616,7 +616,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 				assert.Empty(t, stderr.String())
 				return
 			}
-			assert.Regexp(t, `\rlisted \d+ dev environments, \d+ sessions…\x1b\[K`, stderr.String())
+			assert.Regexp(t, `\rlisted \d+ dev environments, \d+ sessions \(\d+ requests\)…\x1b\[K`, stderr.String())
 			assert.Regexp(t, `listed [1-9]\d* dev environments, [1-9]\d* sessions`, stderr.String(), "counts what was listed")
 			assert.True(t, strings.HasSuffix(stderr.String(), "\r\x1b[K"), "cleared at the end")
 		})

@@ -4,26 +4,26 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/codecatalyst-contrib/devsessions"
 )
 
-type atomicInt = atomic.Int64
-
 // progress shows, on a terminal, how far a space-wide listing has got:
-// "listed N dev environments, M sessions…" on one line of standard error,
-// rewritten in place at most every so often, and cleared by stop. It shows
-// nothing for a listing that ends within its delay.
+// line's text (drawn from the listing's Stats, see spaceProgress) on one
+// line of standard error, rewritten in place at most every so often, and
+// cleared by stop. It shows nothing for a listing that ends within its
+// delay.
 type progress struct {
 	w    io.Writer
-	c    *countingClient
+	line func() string
 	done chan struct{}
 	wg   sync.WaitGroup
 	last string // the line shown; written only by the goroutine, read after wg.Wait
 }
 
-func startProgress(w io.Writer, c *countingClient, delay, every time.Duration) *progress {
-	p := &progress{w: w, c: c, done: make(chan struct{})}
+func startProgress(w io.Writer, line func() string, delay, every time.Duration) *progress {
+	p := &progress{w: w, line: line, done: make(chan struct{})}
 	p.wg.Add(1)
 	go p.loop(delay, every)
 	return p
@@ -50,7 +50,7 @@ func (p *progress) loop(delay, every time.Duration) {
 
 // show rewrites the line when the counts have changed.
 func (p *progress) show() {
-	line := fmt.Sprintf("listed %d dev environments, %d sessions…", p.c.envs.Load(), p.c.sessions.Load())
+	line := p.line()
 	if line == p.last {
 		return
 	}
@@ -68,4 +68,19 @@ func (p *progress) stop() {
 	if p.last != "" {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
+}
+
+// spaceProgress is a space-wide listing's progress line, from its Stats:
+// what it listed and delivered, the requests sent, and throttling when
+// there was any.
+func spaceProgress(s *devsessions.SpaceSessions) func() string {
+	return func() string { return statsLine(s.Stats()) }
+}
+
+func statsLine(st devsessions.ListingStats) string {
+	line := fmt.Sprintf("listed %d dev environments, %d sessions (%d requests", st.DevEnvironmentsListed, st.SessionsDelivered, st.Requests)
+	if st.Throttled > 0 {
+		line += fmt.Sprintf(", %d throttled, %v waiting on the pace", st.Throttled, st.PacerWait.Round(time.Millisecond))
+	}
+	return line + ")…"
 }

@@ -1,0 +1,124 @@
+package devsessions_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/codecatalyst-contrib/devsessions"
+	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
+)
+
+// checkpointOf returns the checkpoint of a watcher after one poll of a
+// space with one dev environment holding n sessions named by id and
+// started at start(i).
+func checkpointOf(t *testing.T, n int, id func(i int) string, start func(i int) time.Time) string {
+	t.Helper()
+	env := devsessionstest.DemoDevEnvironment
+	sessions := make([]types.DevEnvironmentSessionSummary, n)
+	for i := range sessions {
+		sessions[i] = types.DevEnvironmentSessionSummary{
+			SpaceName: aws.String(devsessionstest.DemoSpace), ProjectName: aws.String(devsessionstest.DemoProject),
+			DevEnvironmentId: aws.String(env), Id: aws.String(id(i)), StartedTime: aws.Time(start(i)),
+		}
+	}
+	client := devsessionstest.NewSpaceClient(nil, sessions)
+	w := devsessions.NewSessionWatcher(client, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.SessionPageSize = 200 })
+	polls, _ := watchPolls(t, w, 1, nil)
+	require.Len(t, polls[0].events, n)
+	return w.Checkpoint()
+}
+
+func TestCheckpointSizePerSessionIsAsDocumented(t *testing.T) {
+	uuid := func(i int) string { return fmt.Sprintf("%08x-89ab-4cde-8f01-%012x", i, i*7919) }
+	short := func(i int) string { return fmt.Sprintf("sess-%04d", i) }
+	whole := func(i int) time.Time { return time.Unix(1_764_000_000+int64(i), 0) }
+	fraction := func(i int) time.Time { return time.Unix(1_764_000_000+int64(i), 123_456_789) }
+	cases := map[string]struct {
+		id    func(int) string
+		start func(int) time.Time
+		want  float64 // characters per session, as Checkpoint's doc says
+	}{
+		"UUID session ids":           {uuid, whole, 31},
+		"ids like sess-0001":         {short, whole, 21},
+		"a fraction of a second too": {uuid, fraction, 35}, // 123 ms: 4 bytes of nanoseconds
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			const n = 1000
+			one, many := checkpointOf(t, 1, tc.id, tc.start), checkpointOf(t, n, tc.id, tc.start)
+			per := float64(len(many)-len(one)) / (n - 1)
+			t.Logf("%.2f characters per session; %d for one session", per, len(one))
+			assert.Equal(t, tc.want, math.Round(per))
+		})
+	}
+}
+
+func TestCheckpointKeepsStartTimesExactly(t *testing.T) {
+	starts := []time.Time{
+		time.Unix(1_764_000_000, 0).UTC(), time.Unix(1_764_000_000, 999_999_999).UTC(),
+		time.Unix(-62_135_596_800, 1).UTC(), // year 1
+		time.Unix(253_402_300_799, 0).UTC(), // year 9999
+	}
+	cp := checkpointOf(t, len(starts), func(i int) string { return fmt.Sprintf("s%d", i) }, func(i int) time.Time { return starts[i] })
+	restarted := devsessions.NewSessionWatcher(devsessionstest.NewSpaceClient(nil, nil), watchedSpace(),
+		func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = cp })
+	polls, _ := watchPolls(t, restarted, 1, nil)
+	require.Len(t, polls[0].events, len(starts))
+	for i, ev := range polls[0].events {
+		assert.Equal(t, devsessions.SessionEnded, ev.Kind)
+		assert.Equal(t, &starts[i], ev.Session.Session.StartedTime)
+	}
+}
+
+// validCheckpoint reports whether a watcher accepts cp, without a request.
+func validCheckpoint(t *testing.T, cp string) (*devsessions.SessionWatcher, error) {
+	client := devsessionstest.NewSpaceClient(nil, nil)
+	w := devsessions.NewSessionWatcher(client, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = cp })
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // a valid watcher then stops before its first request
+	var err error
+	for _, e := range w.Events(ctx) {
+		err = e
+	}
+	require.Zero(t, client.Calls())
+	return w, err
+}
+
+// Whatever a checkpoint holds, decoding it never panics; a valid one
+// re-encodes to a canonical checkpoint that decodes to itself; an invalid
+// one is ErrInvalidCheckpoint and kept as given.
+func FuzzCheckpoint(f *testing.F) {
+	envs, sessions := devsessionstest.DemoSpaceData(3)
+	w := devsessions.NewSessionWatcher(devsessionstest.NewSpaceClient(envs, sessions), watchedSpace())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	for range w.Events(ctx) {
+		if n++; n == len(sessions) {
+			cancel()
+		}
+	}
+	f.Add(w.Checkpoint())
+	f.Add("dsw1.")
+	f.Add("dsw1.FGRlbW8tc3BhY2UAAA")
+	f.Fuzz(func(t *testing.T, cp string) {
+		w, err := validCheckpoint(t, cp)
+		if err != nil {
+			require.ErrorIs(t, err, devsessions.ErrInvalidCheckpoint)
+			require.Equal(t, cp, w.Checkpoint())
+			return
+		}
+		canonical := w.Checkpoint()
+		again, err := validCheckpoint(t, canonical)
+		require.NoError(t, err)
+		require.Equal(t, canonical, again.Checkpoint())
+	})
+}
