@@ -72,10 +72,13 @@ import (
 // loop sends without it, in the same order, and deliver the same items,
 // errors and ResumeToken (see [PaginatorOptions.Prefetch]).
 //
-// Clients. The paginator passes each request a fresh input that it never
-// touches again, and treats an output as its own until it hands it to the
-// caller: a client may return a shared output value, because the paginator
-// copies an output before it cuts its Items.
+// Clients. Each request gets its own input struct, which the paginator
+// never touches again; its pointer and slice fields are shared with the
+// paginator's private copy of params, and with later requests, so a client
+// must not write through them (as with the SDK's middleware, which reads
+// them only). The paginator treats an output as its own until it hands it
+// to the caller: a client may return a shared output value, because the
+// paginator copies an output before it cuts its Items.
 //
 // A Paginator is not safe for concurrent use. Without Prefetch it holds at
 // most one fetched page. To detect repeated tokens it keeps a 64-bit
@@ -107,8 +110,9 @@ func (p *Paginator[Out, Item]) HasMorePages() bool { return p.e.HasMorePages() }
 //
 // A failed request changes nothing: calling NextPage again sends the same
 // request. A cancelled ctx sends nothing. When the first request of a run
-// started from StartingToken is refused as invalid (ValidationException),
-// the error also matches [ErrInvalidStartingToken] and says that omitting
+// started from StartingToken carries the token's service token and is
+// refused as invalid (ValidationException), the error also matches
+// [ErrInvalidStartingToken] and says that omitting
 // StartingToken starts over. After the last page NextPage returns
 // [ErrNoMorePages]; after a permanent error it returns that error again.
 // optFns are passed to the client on every request. Inside a prefetching
@@ -132,8 +136,9 @@ func (p *Paginator[Out, Item]) NextPage(ctx context.Context, optFns ...func(*cod
 // again before it reports the error again. Resuming cannot help there.
 //
 // "" means one thing: nothing remains. While the input is invalid it
-// returns the starting position as given (the StartingToken if it decoded,
-// else ""), so saving it never loses a good token.
+// returns the starting position as given: the StartingToken if it decoded,
+// else params.NextToken (non-empty) encoded, else "" (the first page), so
+// saving it never loses a good token.
 func (p *Paginator[Out, Item]) ResumeToken() string { return p.e.ResumeToken() }
 
 // Pages returns an iterator over the remaining pages, as NextPage returns

@@ -389,6 +389,23 @@ func TestInvalidParameters(t *testing.T) {
 					}
 				}
 			})
+			t.Run("the model's string lengths are accepted", func(t *testing.T) {
+				for _, b := range op.bounded {
+					var at []string // strings exactly at the bounds
+					if b.min > 0 {
+						at = append(at, strings.Repeat("é", b.min))
+					}
+					if b.max > 0 {
+						at = append(at, strings.Repeat("a", b.max))
+					}
+					for _, s := range at {
+						calls := fake.Calls()
+						_, err := b.newPager(fake, s).NextPage(t.Context())
+						assert.NotErrorIs(t, err, devsessions.ErrInvalidParameter, "%s of %d characters", b.name, len([]rune(s)))
+						assert.Equal(t, calls+1, fake.Calls(), "%s of %d characters is sent", b.name, len([]rune(s)))
+					}
+				}
+			})
 			t.Run("Items reports an unreported input error once", func(t *testing.T) {
 				p := op.pager(fake, po(-1, 0, ""))
 				var errs []error
@@ -423,7 +440,10 @@ func TestInvalidInputKeepsTheStartingToken(t *testing.T) {
 			{name: "white space in a StartingToken is kept as given", o: po(-1, 0, " "+good+"\n"), want: " " + good + "\n", from: 13},
 			{name: "a StartingToken that did not decode is no position", o: po(0, 0, "a___b___c"), want: ""},
 			{name: "no StartingToken is no position", o: po(-1, 0, ""), want: ""},
-			{name: "params.NextToken alone is no StartingToken", o: po(-1, 0, ""), a: args{NextToken: aws.String("tok-10")}, want: ""},
+			{name: "params.NextToken is kept, encoded", o: po(-1, 0, ""), a: args{NextToken: aws.String("tok-10")}, want: b64(`{"nextToken": "tok-10"}`), from: 10},
+			{name: "params.NextToken is kept under a bad PageSize", o: po(0, op.maxPageSize+1, ""), a: args{NextToken: aws.String("tok-10")}, want: b64(`{"nextToken": "tok-10"}`), from: 10},
+			{name: "a StartingToken wins over params.NextToken", o: po(-1, 0, good), a: args{NextToken: aws.String("tok-20")}, want: good, from: 13},
+			{name: "an empty params.NextToken is no position", o: po(0, 0, ""), a: args{NextToken: aws.String("")}, want: ""},
 		}
 		for _, tc := range cases {
 			if op.maxPageSize == 0 && (tc.a.MaxResults != nil || tc.o.PageSize > op.maxPageSize) {
@@ -929,6 +949,21 @@ func TestRefusedStartingTokenSaysSo(t *testing.T) {
 				assert.NotErrorIs(t, err, devsessions.ErrInvalidStartingToken)
 				assert.NotContains(t, err.Error(), "StartingToken")
 				assert.NotContains(t, err.Error(), "omit")
+			})
+			t.Run("a refusal of a request that carried no token from StartingToken gets no StartingToken hint", func(t *testing.T) {
+				// A StartingToken with a null nextToken starts at the first
+				// page: the service cannot have refused a token it never got.
+				for _, tok := range []string{b64(`{"nextToken": null, "boto_truncate_amount": 1}`), b64(`{"nextToken": null}`)} {
+					fake := op.newFake(10)
+					fake.Script(1, devsessionstest.Fault{Err: &types.ValidationException{Message: aws.String("bad window")}})
+					p := op.pager(fake, po(0, 2, tok))
+					_, err := p.NextPage(t.Context())
+					var ve *types.ValidationException
+					require.ErrorAs(t, err, &ve)
+					assert.Nil(t, fake.Requests()[0].NextToken, "no service token was sent")
+					assert.NotErrorIs(t, err, devsessions.ErrInvalidStartingToken, "%s: the request, not the token, was refused", tok)
+					assert.NotContains(t, err.Error(), "StartingToken")
+				}
 			})
 			t.Run("a refusal after the first page gets no StartingToken hint", func(t *testing.T) {
 				fake := op.newFake(10)
