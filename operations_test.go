@@ -91,6 +91,9 @@ type operation struct {
 	invalid []invalidInput
 	// bounded are its strings with length bounds.
 	bounded []boundedString
+	// construct returns the paginator over client for params, a *In of
+	// the operation, as given.
+	construct func(client any, params any, o popts) anyPager
 	// params returns the operation's valid params; key is the JSON member
 	// of an item that holds its id.
 	params func() any
@@ -174,6 +177,10 @@ func (f fixture[C, In, Out, Item]) operation() operation {
 				v.FieldByName("MaxResults").Set(reflect.ValueOf(a.MaxResults))
 			}
 			return wrap(f.construct(c, in, o))
+		},
+		construct: func(client any, params any, o popts) anyPager {
+			c, _ := client.(C)
+			return wrap(f.construct(c, params.(*In), o))
 		},
 		invalid: []invalidInput{{name: "nil params", mention: "params", newPager: func(client any) anyPager {
 			c, _ := client.(C)
