@@ -289,27 +289,29 @@ func TestStartingToken(t *testing.T) {
 
 func TestInvalidStartingToken(t *testing.T) {
 	cases := map[string]string{
-		"more than one separator":        "a___b___c",
-		"unknown JSON key":               b64(`{"nextToken": "tok-1", "foo": "bar"}`),
-		"no nextToken key":               b64(`{}`),
-		"negative amount":                b64(`{"nextToken": "tok-1", "boto_truncate_amount": -1}`),
-		"fractional amount":              b64(`{"nextToken": "tok-1", "boto_truncate_amount": 1.5}`),
-		"string amount":                  b64(`{"nextToken": "tok-1", "boto_truncate_amount": "x"}`),
-		"huge amount":                    b64(`{"nextToken": "tok-1", "boto_truncate_amount": 99999999999}`),
-		"empty nextToken":                b64(`{"nextToken": ""}`),
-		"numeric nextToken":              b64(`{"nextToken": 12}`),
-		"negative legacy amount":         "tok-1___-1",
-		"empty legacy token":             "___3",
-		"service token over 10000 chars": strings.Repeat("x", 10001),
-		"JSON service token over 10000":  b64(`{"nextToken": "` + strings.Repeat("x", 10001) + `"}`),
-		"over 128 KiB":                   strings.Repeat("x", 128<<10+1),
-		"only white space":               " \n",
-		"a SpaceSessions token":          "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
-		"a later SpaceSessions token":    "dss2.AAEC",
-		"base64 of null":                 b64("null"),
-		"base64 of a JSON string":        b64(`"tok-20"`),
-		"base64 of a JSON number":        b64("12"),
-		"base64 of a JSON boolean":       b64("true"),
+		"more than one separator":              "a___b___c",
+		"unknown JSON key":                     b64(`{"nextToken": "tok-1", "foo": "bar"}`),
+		"no nextToken key":                     b64(`{}`),
+		"negative amount":                      b64(`{"nextToken": "tok-1", "boto_truncate_amount": -1}`),
+		"fractional amount":                    b64(`{"nextToken": "tok-1", "boto_truncate_amount": 1.5}`),
+		"string amount":                        b64(`{"nextToken": "tok-1", "boto_truncate_amount": "x"}`),
+		"huge amount":                          b64(`{"nextToken": "tok-1", "boto_truncate_amount": 99999999999}`),
+		"empty nextToken":                      b64(`{"nextToken": ""}`),
+		"numeric nextToken":                    b64(`{"nextToken": 12}`),
+		"negative legacy amount":               "tok-1___-1",
+		"empty legacy token":                   "___3",
+		"service token over 10000 chars":       strings.Repeat("x", 10001),
+		"JSON service token over 10000":        b64(`{"nextToken": "` + strings.Repeat("x", 10001) + `"}`),
+		"over 128 KiB":                         strings.Repeat("x", 128<<10+1),
+		"only white space":                     " \n",
+		"a SpaceSessions token":                "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
+		"a later SpaceSessions token":          "dss2.AAEC",
+		"a SpaceSessions token in white space": " dss2.AAEC\n",
+		"a SpaceSessions token of version 10":  "dss10.AAEC",
+		"base64 of null":                       b64("null"),
+		"base64 of a JSON string":              b64(`"tok-20"`),
+		"base64 of a JSON number":              b64("12"),
+		"base64 of a JSON boolean":             b64("true"),
 	}
 	for _, op := range operations {
 		cases := maps.Clone(cases)
@@ -328,6 +330,21 @@ func TestInvalidStartingToken(t *testing.T) {
 				_, again := p.NextPage(t.Context())
 				assert.Equal(t, err, again, "the error is permanent")
 				assert.Empty(t, p.ResumeToken(), "a token that did not decode is no position")
+			})
+		}
+	}
+}
+
+// Only "dss", digits and "." mark a space-wide listing's token: a raw
+// service token that merely starts like one is sent as it is.
+func TestTokensThatOnlyLookLikeSpaceSessionsTokensAreSent(t *testing.T) {
+	for _, op := range operations {
+		for _, tok := range []string{"dss.AAEC", "dssx.AAEC", "dss2AAEC", "xdss2.AAEC", "12.AAEC", "dss"} {
+			t.Run(op.name+"/"+tok, func(t *testing.T) {
+				fake := op.newFake(5)
+				_, _ = op.pager(fake, po(0, 0, tok)).NextPage(t.Context()) // the fake refuses the token; the request is what counts
+				require.Equal(t, 1, fake.Calls())
+				assert.Equal(t, tok, aws.ToString(fake.Requests()[0].NextToken))
 			})
 		}
 	}
