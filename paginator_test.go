@@ -683,14 +683,39 @@ func TestErrorsLoseNothing(t *testing.T) {
 				assert.Equal(t, b64(`{"nextToken": "tok-4"}`), p.ResumeToken())
 			})
 			t.Run("a cancelled context sends nothing", func(t *testing.T) {
-				fake := op.newFake(7)
-				p := op.pager(fake, popts{})
-				ctx, cancel := context.WithCancel(t.Context())
-				cancel()
-				_, err := p.NextPage(ctx)
-				assert.ErrorIs(t, err, context.Canceled)
-				assert.Zero(t, fake.Calls())
-				assert.True(t, p.HasMorePages())
+				// The client is never called (counted before the fake,
+				// which checks ctx itself): with or without prefetch, on
+				// every surface.
+				surfaces := map[string]func(ctx context.Context, p anyPager) error{
+					"NextPage": func(ctx context.Context, p anyPager) error { _, err := p.NextPage(ctx); return err },
+					"Collect":  func(ctx context.Context, p anyPager) error { _, err := p.Collect(ctx); return err },
+					"Items": func(ctx context.Context, p anyPager) (err error) {
+						for _, err = range p.Items(ctx) {
+						}
+						return err
+					},
+					"Pages": func(ctx context.Context, p anyPager) (err error) {
+						for _, err = range p.Pages(ctx) {
+						}
+						return err
+					},
+				}
+				for name, run := range surfaces {
+					for _, prefetch := range []int{0, 2} {
+						calls := 0
+						client := &wrappedClient{Client: op.newFake(7), before: func(context.Context, any, int) { calls++ }}
+						p := op.pager(client, popts{PageSize: min(op.maxPageSize, 2), Prefetch: prefetch})
+						before := p.ResumeToken()
+						ctx, cancel := context.WithCancel(t.Context())
+						cancel()
+						err := run(ctx, p)
+						assert.ErrorIs(t, err, context.Canceled, "%s prefetch=%d", name, prefetch)
+						assert.ErrorContains(t, err, op.name+" page 1 not requested", "%s prefetch=%d", name, prefetch)
+						assert.Zero(t, calls, "%s prefetch=%d: the client is not called", name, prefetch)
+						assert.True(t, p.HasMorePages())
+						assert.Equal(t, before, p.ResumeToken())
+					}
+				}
 			})
 			t.Run("NextPage after the end returns ErrNoMorePages every time", func(t *testing.T) {
 				p := op.pager(op.newFake(1), popts{})
