@@ -143,6 +143,39 @@ func TestMaxItemsOnEverySurface(t *testing.T) {
 	}
 }
 
+// fixedSessions returns the same output on every call, as a client
+// serving a shared value may.
+type fixedSessions struct {
+	out *codecatalyst.ListDevEnvironmentSessionsOutput
+}
+
+func (c fixedSessions) ListDevEnvironmentSessions(context.Context, *codecatalyst.ListDevEnvironmentSessionsInput,
+	...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	return c.out, nil
+}
+
+// A page cut by MaxItems or a skip is the caller's: appending to its Items
+// never writes into the client's output.
+func TestAppendingToACutPageLeavesTheClientsOutput(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		o     func(*devsessions.ListDevEnvironmentSessionsPaginatorOptions)
+		first int // the page's first item
+	}{
+		{"cut by MaxItems", opts(2, 0, ""), 0},
+		{"cut by MaxItems after a skip", opts(2, 0, "tok-0___1"), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client := fixedSessions{&codecatalyst.ListDevEnvironmentSessionsOutput{Items: devsessionstest.Sessions(5)}}
+			out, err := devsessions.NewListDevEnvironmentSessionsPaginator(client, input(), tc.o).NextPage(t.Context())
+			require.NoError(t, err)
+			require.Equal(t, span(tc.first, tc.first+2), ids(out.Items))
+			_ = append(out.Items, types.DevEnvironmentSessionSummary{Id: aws.String("appended")})
+			assert.Equal(t, span(0, 5), ids(client.out.Items), "the client's output is unchanged")
+		})
+	}
+}
+
 func TestServiceReturningMoreThanAskedIsCut(t *testing.T) {
 	for _, op := range operations {
 		t.Run(op.name, func(t *testing.T) {
