@@ -46,13 +46,19 @@ import (
 // here (StartingToken) and in the AWS CLI (--starting-token) alike, given
 // the same page size; StartingToken also takes the AWS CLI's and boto3's
 // tokens, their legacy "<token>___<n>" form and raw service tokens, with
-// botocore's precedence. A base64 token is read as botocore reads it:
-// non-zero bits after the last base64 character are ignored (Python's
-// decoder ignores them too); the base64 of a JSON null, boolean, string or
-// number is refused with [ErrInvalidStartingToken] (botocore fails on it);
-// the base64 of an array, or of text that is not JSON, is, as in botocore, a
-// raw service token. A space-wide listing's token ("dss2....", any format
-// version) is refused.
+// botocore's precedence, read as botocore 1.43 reads them. In base64, every
+// character outside the base64 alphabet (white space included) is dropped
+// and non-zero bits after the last character are ignored, as Python's
+// decoder does; the base64 of a JSON null, boolean, string or number is
+// refused with [ErrInvalidStartingToken] (botocore fails on it); the base64
+// of an array, or of text that is not JSON, is, as in botocore, a raw
+// service token. A null boto_truncate_amount is none. Legacy and raw tokens
+// are used verbatim, surrounding white space included, as botocore sends
+// them; the legacy amount is read as Python's int() reads it (white space,
+// a sign, underscores between digits). Where botocore would go on, this
+// package refuses: a negative amount (botocore counts it from the page's
+// end), an amount over 2^31-1, a token that is empty or only white space,
+// and a space-wide listing's token ("dss2....", any format version).
 //
 // Repeated tokens. A nextToken that this run has already sent is never
 // followed: the page that carried it is delivered, and the next step

@@ -74,6 +74,19 @@ func TestDecode(t *testing.T) {
 		{"a botocore token cut short is a raw token", b64(`{"nextToken": "A", "boto_truncate_amount": `),
 			Position{NextToken: ptr(b64(`{"nextToken": "A", "boto_truncate_amount": `))}},
 		{"surrounding white space", "\t" + b64(`{"nextToken": "A"}`) + "\r\n", Position{NextToken: ptr("A")}},
+		{"white space and other characters outside the alphabet inside base64 are dropped, as by b64decode",
+			b64(`{"nextToken": "A"}`)[:4] + " \n!-_" + b64(`{"nextToken": "A"}`)[4:], Position{NextToken: ptr("A")}},
+		{"a raw token keeps its white space, as botocore sends it", " A\t", Position{NextToken: ptr(" A\t")}},
+		{"a legacy token keeps its white space", " A ___3", Position{NextToken: ptr(" A "), Skip: 3}},
+		{"a null amount is none", b64(`{"nextToken": "A", "boto_truncate_amount": null}`), Position{NextToken: ptr("A")}},
+		{"a legacy amount as Python's int() reads it: sign", "A___+3", Position{NextToken: ptr("A"), Skip: 3}},
+		{"a legacy amount as Python's int() reads it: white space", "A___\t3 ", Position{NextToken: ptr("A"), Skip: 3}},
+		{"a legacy amount as Python's int() reads it: underscores", "A___1_0_0", Position{NextToken: ptr("A"), Skip: 100}},
+		{"a legacy amount as Python's int() reads it: minus zero", "A___-0", Position{NextToken: ptr("A")}},
+		{"two underscores in a row are no number: a raw token", "A___1__0", Position{NextToken: ptr("A___1__0")}},
+		{"a leading underscore is no number: a raw token", "A____3", Position{NextToken: ptr("A____3")}},
+		{"two signs are no number: a raw token", "A___+-3", Position{NextToken: ptr("A___+-3")}},
+		{"a space between sign and digits is no number: a raw token", "A___- 3", Position{NextToken: ptr("A___- 3")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,7 +163,9 @@ func TestDecodeBounds(t *testing.T) {
 	atMax := b64(obj[:len(obj)-1] + strings.Repeat(" ", MaxStartingToken/4*3-len(obj)) + "}")
 	require.Len(t, atMax, MaxStartingToken)
 	longest := strings.Repeat("x", MaxServiceToken)
-	amount := func(n int64) string { return b64(`{"nextToken": "A", "boto_truncate_amount": ` + strconv.FormatInt(n, 10) + `}`) }
+	amount := func(n int64) string {
+		return b64(`{"nextToken": "A", "boto_truncate_amount": ` + strconv.FormatInt(n, 10) + `}`)
+	}
 	cases := []struct {
 		name, in string
 		want     Position
