@@ -90,8 +90,11 @@ type ListDevEnvironmentSessionsPaginatorOptions = PaginatorOptions
 // sessions of one dev environment (ListDevEnvironmentSessions, POST
 // /v1/spaces/{spaceName}/projects/{projectName}/devEnvironments/{devEnvironmentId}/sessions).
 // params.SpaceName, params.ProjectName and params.DevEnvironmentId are
-// required. PageSize and params.MaxResults are 1..200. params.NextToken, a
-// raw service token, has 1..10000 characters.
+// required. When set, params.SpaceName has 3 to 63 characters and
+// params.ProjectName has 3 to 63 characters (the model's bounds; a
+// character is a Unicode code point, as botocore counts). PageSize and
+// params.MaxResults are 1..200. params.NextToken, a raw service token, has
+// 1..10000 characters.
 //
 // It copies params deeply (the caller's value, and everything it points to,
 // are never read again or written) and applies optFns to a zero
@@ -149,7 +152,9 @@ func copyListDevEnvironmentSessionsInput(in *codecatalyst.ListDevEnvironmentSess
 func checkListDevEnvironmentSessionsInput(in *codecatalyst.ListDevEnvironmentSessionsInput) string {
 	return firstProblem(
 		requiredString("SpaceName", in.SpaceName),
+		stringLength("SpaceName", in.SpaceName, 3, 63),
 		requiredString("ProjectName", in.ProjectName),
+		stringLength("ProjectName", in.ProjectName, 3, 63),
 		requiredString("DevEnvironmentId", in.DevEnvironmentId),
 	)
 }
@@ -167,9 +172,11 @@ type ListDevEnvironmentsPaginatorOptions = PaginatorOptions
 // environments of a space, or of one project of it when params.ProjectName
 // is set (ListDevEnvironments, POST
 // /v1/spaces/{spaceName}/devEnvironments). params.SpaceName is required.
-// params.ProjectName, when set, must not be empty. params.ProjectName and
-// params.Filters are sent unchanged. PageSize and params.MaxResults are
-// 1..50. params.NextToken, a raw service token, has 1..10000 characters.
+// When set, params.SpaceName has 3 to 63 characters and params.ProjectName
+// has 3 to 63 characters (the model's bounds; a character is a Unicode code
+// point, as botocore counts). params.ProjectName and params.Filters are
+// sent unchanged. PageSize and params.MaxResults are 1..50.
+// params.NextToken, a raw service token, has 1..10000 characters.
 //
 // It copies params deeply (the caller's value, and everything it points to,
 // are never read again or written) and applies optFns to a zero
@@ -227,7 +234,8 @@ func copyListDevEnvironmentsInput(in *codecatalyst.ListDevEnvironmentsInput) cod
 func checkListDevEnvironmentsInput(in *codecatalyst.ListDevEnvironmentsInput) string {
 	return firstProblem(
 		requiredString("SpaceName", in.SpaceName),
-		nonEmpty("ProjectName", in.ProjectName),
+		stringLength("SpaceName", in.SpaceName, 3, 63),
+		stringLength("ProjectName", in.ProjectName, 3, 63),
 	)
 }
 
@@ -243,9 +251,11 @@ type ListEventLogsPaginatorOptions = PaginatorOptions
 // NewListEventLogsPaginator returns a paginator over the events of a space
 // between params.StartTime and params.EndTime (ListEventLogs, POST
 // /v1/spaces/{spaceName}/eventLogs). params.SpaceName, params.StartTime and
-// params.EndTime are required. params.EventName is sent unchanged. PageSize
-// and params.MaxResults are 1..250. params.NextToken, a raw service token,
-// has 1..10000 characters.
+// params.EndTime are required. When set, params.SpaceName has 3 to 63
+// characters (the model's bounds; a character is a Unicode code point, as
+// botocore counts). params.StartTime must be before params.EndTime.
+// params.EventName is sent unchanged. PageSize and params.MaxResults are
+// 1..250. params.NextToken, a raw service token, has 1..10000 characters.
 //
 // It copies params deeply (the caller's value, and everything it points to,
 // are never read again or written) and applies optFns to a zero
@@ -304,8 +314,10 @@ func copyListEventLogsInput(in *codecatalyst.ListEventLogsInput) codecatalyst.Li
 func checkListEventLogsInput(in *codecatalyst.ListEventLogsInput) string {
 	return firstProblem(
 		requiredString("SpaceName", in.SpaceName),
+		stringLength("SpaceName", in.SpaceName, 3, 63),
 		requiredTime("StartTime", in.StartTime),
 		requiredTime("EndTime", in.EndTime),
+		window(in.StartTime, in.EndTime),
 	)
 }
 
@@ -319,9 +331,10 @@ type ListProjectsPaginatorOptions = PaginatorOptions
 
 // NewListProjectsPaginator returns a paginator over the projects of a space
 // (ListProjects, POST /v1/spaces/{spaceName}/projects). params.SpaceName is
-// required. params.Filters is sent unchanged. PageSize and
-// params.MaxResults are 1..100. params.NextToken, a raw service token, has
-// 1..10000 characters.
+// required. When set, params.SpaceName has 3 to 63 characters (the model's
+// bounds; a character is a Unicode code point, as botocore counts).
+// params.Filters is sent unchanged. PageSize and params.MaxResults are
+// 1..100. params.NextToken, a raw service token, has 1..10000 characters.
 //
 // It copies params deeply (the caller's value, and everything it points to,
 // are never read again or written) and applies optFns to a zero
@@ -378,6 +391,7 @@ func copyListProjectsInput(in *codecatalyst.ListProjectsInput) codecatalyst.List
 func checkListProjectsInput(in *codecatalyst.ListProjectsInput) string {
 	return firstProblem(
 		requiredString("SpaceName", in.SpaceName),
+		stringLength("SpaceName", in.SpaceName, 3, 63),
 	)
 }
 
@@ -392,9 +406,11 @@ type ListSourceRepositoriesPaginatorOptions = PaginatorOptions
 // NewListSourceRepositoriesPaginator returns a paginator over the source
 // repositories of a project (ListSourceRepositories, POST
 // /v1/spaces/{spaceName}/projects/{projectName}/sourceRepositories).
-// params.SpaceName and params.ProjectName are required. PageSize and
-// params.MaxResults are 1..200. params.NextToken, a raw service token, has
-// 1..10000 characters.
+// params.SpaceName and params.ProjectName are required. When set,
+// params.SpaceName has 3 to 63 characters and params.ProjectName has 3 to
+// 63 characters (the model's bounds; a character is a Unicode code point,
+// as botocore counts). PageSize and params.MaxResults are 1..200.
+// params.NextToken, a raw service token, has 1..10000 characters.
 //
 // It copies params deeply (the caller's value, and everything it points to,
 // are never read again or written) and applies optFns to a zero
@@ -451,7 +467,9 @@ func copyListSourceRepositoriesInput(in *codecatalyst.ListSourceRepositoriesInpu
 func checkListSourceRepositoriesInput(in *codecatalyst.ListSourceRepositoriesInput) string {
 	return firstProblem(
 		requiredString("SpaceName", in.SpaceName),
+		stringLength("SpaceName", in.SpaceName, 3, 63),
 		requiredString("ProjectName", in.ProjectName),
+		stringLength("ProjectName", in.ProjectName, 3, 63),
 	)
 }
 
@@ -468,8 +486,11 @@ type ListSourceRepositoryBranchesPaginatorOptions = PaginatorOptions
 // branches of a source repository (ListSourceRepositoryBranches, POST
 // /v1/spaces/{spaceName}/projects/{projectName}/sourceRepositories/{sourceRepositoryName}/branches).
 // params.SpaceName, params.ProjectName and params.SourceRepositoryName are
-// required. PageSize and params.MaxResults are 1..50. params.NextToken, a
-// raw service token, has 1..10000 characters.
+// required. When set, params.SpaceName has 3 to 63 characters,
+// params.ProjectName has 3 to 63 characters and params.SourceRepositoryName
+// has 1 to 100 characters (the model's bounds; a character is a Unicode
+// code point, as botocore counts). PageSize and params.MaxResults are
+// 1..50. params.NextToken, a raw service token, has 1..10000 characters.
 //
 // It copies params deeply (the caller's value, and everything it points to,
 // are never read again or written) and applies optFns to a zero
@@ -527,8 +548,11 @@ func copyListSourceRepositoryBranchesInput(in *codecatalyst.ListSourceRepository
 func checkListSourceRepositoryBranchesInput(in *codecatalyst.ListSourceRepositoryBranchesInput) string {
 	return firstProblem(
 		requiredString("SpaceName", in.SpaceName),
+		stringLength("SpaceName", in.SpaceName, 3, 63),
 		requiredString("ProjectName", in.ProjectName),
+		stringLength("ProjectName", in.ProjectName, 3, 63),
 		requiredString("SourceRepositoryName", in.SourceRepositoryName),
+		stringLength("SourceRepositoryName", in.SourceRepositoryName, 1, 100),
 	)
 }
 
@@ -627,9 +651,13 @@ type ListWorkflowRunsPaginatorOptions = PaginatorOptions
 // of a project, or of one workflow of it when params.WorkflowId is set
 // (ListWorkflowRuns, POST
 // /v1/spaces/{spaceName}/projects/{projectName}/workflowRuns).
-// params.SpaceName and params.ProjectName are required. params.WorkflowId
-// and params.SortBy are sent unchanged. PageSize and params.MaxResults are
-// 1..50. params.NextToken, a raw service token, has 1..2048 characters.
+// params.SpaceName and params.ProjectName are required. When set,
+// params.SpaceName has 3 to 63 characters, params.ProjectName has at least
+// 1 characters and params.SortBy has at most 1 member (the model's bounds;
+// a character is a Unicode code point, as botocore counts).
+// params.WorkflowId and params.SortBy are sent unchanged. PageSize and
+// params.MaxResults are 1..50. params.NextToken, a raw service token, has
+// 1..2048 characters.
 //
 // It copies params deeply (the caller's value, and everything it points to,
 // are never read again or written) and applies optFns to a zero
@@ -688,7 +716,10 @@ func copyListWorkflowRunsInput(in *codecatalyst.ListWorkflowRunsInput) codecatal
 func checkListWorkflowRunsInput(in *codecatalyst.ListWorkflowRunsInput) string {
 	return firstProblem(
 		requiredString("SpaceName", in.SpaceName),
+		stringLength("SpaceName", in.SpaceName, 3, 63),
 		requiredString("ProjectName", in.ProjectName),
+		stringLength("ProjectName", in.ProjectName, 1, 0),
+		listLength("SortBy", len(in.SortBy), 1),
 	)
 }
 
@@ -703,8 +734,11 @@ type ListWorkflowsPaginatorOptions = PaginatorOptions
 // NewListWorkflowsPaginator returns a paginator over the workflows of a
 // project (ListWorkflows, POST
 // /v1/spaces/{spaceName}/projects/{projectName}/workflows).
-// params.SpaceName and params.ProjectName are required. params.SortBy is
-// sent unchanged. PageSize and params.MaxResults are 1..100.
+// params.SpaceName and params.ProjectName are required. When set,
+// params.SpaceName has at least 1 characters, params.ProjectName has 3 to
+// 63 characters and params.SortBy has at most 1 member (the model's bounds;
+// a character is a Unicode code point, as botocore counts). params.SortBy
+// is sent unchanged. PageSize and params.MaxResults are 1..100.
 // params.NextToken, a raw service token, has 1..2048 characters.
 //
 // It copies params deeply (the caller's value, and everything it points to,
@@ -763,6 +797,9 @@ func copyListWorkflowsInput(in *codecatalyst.ListWorkflowsInput) codecatalyst.Li
 func checkListWorkflowsInput(in *codecatalyst.ListWorkflowsInput) string {
 	return firstProblem(
 		requiredString("SpaceName", in.SpaceName),
+		stringLength("SpaceName", in.SpaceName, 1, 0),
 		requiredString("ProjectName", in.ProjectName),
+		stringLength("ProjectName", in.ProjectName, 3, 63),
+		listLength("SortBy", len(in.SortBy), 1),
 	)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"iter"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -88,6 +89,11 @@ type operation struct {
 	newPager func(client any, a args, o popts) anyPager
 	// invalid are the operation's own invalid inputs.
 	invalid []invalidInput
+	// bounded are its strings with length bounds.
+	bounded []boundedString
+	// construct returns the paginator over client for params, a *In of
+	// the operation, as given.
+	construct func(client any, params any, o popts) anyPager
 	// params returns the operation's valid params; key is the JSON member
 	// of an item that holds its id.
 	params func() any
@@ -126,6 +132,13 @@ type fixture[C any, In, Out, Item any] struct {
 	// each string one empty, is an invalid input. nonEmpty are optional
 	// strings that must not be set empty.
 	required, nonEmpty []string
+	// lengths are the model's length bounds on In's strings, {min, max}
+	// (max 0: none); maxMembers bounds its lists. A string one character
+	// short or over, or a list one member over, is an invalid input.
+	lengths    map[string][2]int
+	maxMembers map[string]int
+	// window: StartTime must be before EndTime.
+	window bool
 }
 
 // operation derives the contract tests' view of f.
@@ -165,6 +178,10 @@ func (f fixture[C, In, Out, Item]) operation() operation {
 			}
 			return wrap(f.construct(c, in, o))
 		},
+		construct: func(client any, params any, o popts) anyPager {
+			c, _ := client.(C)
+			return wrap(f.construct(c, params.(*In), o))
+		},
 		invalid: []invalidInput{{name: "nil params", mention: "params", newPager: func(client any) anyPager {
 			c, _ := client.(C)
 			return wrap(f.construct(c, nil, popts{}))
@@ -183,7 +200,53 @@ func (f fixture[C, In, Out, Item]) operation() operation {
 			})})
 		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(f.lengths)) {
+		b := f.lengths[name]
+		op.bounded = append(op.bounded, boundedString{name: name, min: b[0], max: b[1], newPager: func(client any, s string) anyPager {
+			return with(func(v reflect.Value) { v.FieldByName(name).Set(reflect.ValueOf(aws.String(s))) })(client)
+		}})
+		if b[0] > 1 {
+			// Characters are code points, as botocore counts them: min-1
+			// two-byte characters have enough bytes but too few characters.
+			short := strings.Repeat("é", b[0]-1)
+			op.invalid = append(op.invalid, invalidInput{name: name + " one character short", mention: name, newPager: with(func(v reflect.Value) {
+				v.FieldByName(name).Set(reflect.ValueOf(aws.String(short)))
+			})})
+		}
+		if b[1] > 0 {
+			long := strings.Repeat("a", b[1]+1)
+			op.invalid = append(op.invalid, invalidInput{name: name + " one character over", mention: name, newPager: with(func(v reflect.Value) {
+				v.FieldByName(name).Set(reflect.ValueOf(aws.String(long)))
+			})})
+		}
+	}
+	for name, n := range f.maxMembers {
+		op.invalid = append(op.invalid, invalidInput{name: name + " one member over", mention: name, newPager: with(func(v reflect.Value) {
+			field := v.FieldByName(name)
+			field.Set(reflect.MakeSlice(field.Type(), n+1, n+1))
+		})})
+	}
+	if f.window {
+		for _, c := range []struct {
+			name string
+			end  time.Duration // EndTime - StartTime
+		}{{"StartTime equal to EndTime", 0}, {"StartTime after EndTime", -time.Hour}} {
+			op.invalid = append(op.invalid, invalidInput{name: c.name, mention: "StartTime (2024-06-01T00:00:00Z) must be before params.EndTime", newPager: with(func(v reflect.Value) {
+				start := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+				v.FieldByName("StartTime").Set(reflect.ValueOf(aws.Time(start)))
+				v.FieldByName("EndTime").Set(reflect.ValueOf(aws.Time(start.Add(c.end))))
+			})})
+		}
+	}
 	return op
+}
+
+// boundedString is a string member with the model's length bounds; newPager
+// returns the paginator over client with the member set to s.
+type boundedString struct {
+	name     string
+	min, max int
+	newPager func(client any, s string) anyPager
 }
 
 // options converts popts to an operation's options, which are
@@ -222,6 +285,7 @@ var operations = []operation{
 			return devsessions.NewListDevEnvironmentSessionsPaginator(c, in, options(o))
 		},
 		required: []string{"SpaceName", "ProjectName", "DevEnvironmentId"},
+		lengths:  map[string][2]int{"SpaceName": {3, 63}, "ProjectName": {3, 63}},
 	}.operation(),
 	fixture[devsessions.ListDevEnvironmentsAPIClient, codecatalyst.ListDevEnvironmentsInput, codecatalyst.ListDevEnvironmentsOutput, types.DevEnvironmentSummary]{
 		name: "ListDevEnvironments", maxPageSize: 50, maxToken: 10000, idFormat: "env-%04d", key: "Id",
@@ -231,6 +295,7 @@ var operations = []operation{
 			return devsessions.NewListDevEnvironmentsPaginator(c, in, options(o))
 		},
 		required: []string{"SpaceName"}, nonEmpty: []string{"ProjectName"},
+		lengths: map[string][2]int{"SpaceName": {3, 63}, "ProjectName": {3, 63}},
 	}.operation(),
 	fixture[devsessions.ListEventLogsAPIClient, codecatalyst.ListEventLogsInput, codecatalyst.ListEventLogsOutput, types.EventLogEntry]{
 		name: "ListEventLogs", maxPageSize: 250, maxToken: 10000, idFormat: "event-%04d", key: "Id", newFake: sample,
@@ -242,6 +307,7 @@ var operations = []operation{
 			return devsessions.NewListEventLogsPaginator(c, in, options(o))
 		},
 		required: []string{"SpaceName", "StartTime", "EndTime"},
+		lengths:  map[string][2]int{"SpaceName": {3, 63}}, window: true,
 	}.operation(),
 	fixture[devsessions.ListProjectsAPIClient, codecatalyst.ListProjectsInput, codecatalyst.ListProjectsOutput, types.ProjectSummary]{
 		name: "ListProjects", maxPageSize: 100, maxToken: 10000, idFormat: "project-%04d", key: "Name", newFake: sample,
@@ -249,7 +315,7 @@ var operations = []operation{
 		construct: func(c devsessions.ListProjectsAPIClient, in *codecatalyst.ListProjectsInput, o popts) *devsessions.ListProjectsPaginator {
 			return devsessions.NewListProjectsPaginator(c, in, options(o))
 		},
-		required: []string{"SpaceName"},
+		required: []string{"SpaceName"}, lengths: map[string][2]int{"SpaceName": {3, 63}},
 	}.operation(),
 	fixture[devsessions.ListSourceRepositoriesAPIClient, codecatalyst.ListSourceRepositoriesInput, codecatalyst.ListSourceRepositoriesOutput, types.ListSourceRepositoriesItem]{
 		name: "ListSourceRepositories", maxPageSize: 200, maxToken: 10000, idFormat: "repo-%04d", key: "Name", newFake: sample,
@@ -260,6 +326,7 @@ var operations = []operation{
 			return devsessions.NewListSourceRepositoriesPaginator(c, in, options(o))
 		},
 		required: []string{"SpaceName", "ProjectName"},
+		lengths:  map[string][2]int{"SpaceName": {3, 63}, "ProjectName": {3, 63}},
 	}.operation(),
 	fixture[devsessions.ListSourceRepositoryBranchesAPIClient, codecatalyst.ListSourceRepositoryBranchesInput, codecatalyst.ListSourceRepositoryBranchesOutput, types.ListSourceRepositoryBranchesItem]{
 		name: "ListSourceRepositoryBranches", maxPageSize: 50, maxToken: 10000, idFormat: "branch-%04d", key: "Name", newFake: sample,
@@ -270,6 +337,7 @@ var operations = []operation{
 			return devsessions.NewListSourceRepositoryBranchesPaginator(c, in, options(o))
 		},
 		required: []string{"SpaceName", "ProjectName", "SourceRepositoryName"},
+		lengths:  map[string][2]int{"SpaceName": {3, 63}, "ProjectName": {3, 63}, "SourceRepositoryName": {1, 100}},
 	}.operation(),
 	fixture[devsessions.ListSpacesAPIClient, codecatalyst.ListSpacesInput, codecatalyst.ListSpacesOutput, types.SpaceSummary]{
 		name: "ListSpaces", maxToken: 10000, idFormat: "space-%04d", key: "Name", newFake: sample,
@@ -295,6 +363,7 @@ var operations = []operation{
 			return devsessions.NewListWorkflowRunsPaginator(c, in, options(o))
 		},
 		required: []string{"SpaceName", "ProjectName"},
+		lengths:  map[string][2]int{"SpaceName": {3, 63}, "ProjectName": {1, 0}}, maxMembers: map[string]int{"SortBy": 1},
 	}.operation(),
 	fixture[devsessions.ListWorkflowsAPIClient, codecatalyst.ListWorkflowsInput, codecatalyst.ListWorkflowsOutput, types.WorkflowSummary]{
 		name: "ListWorkflows", maxPageSize: 100, maxToken: 2048, idFormat: "workflow-%04d", key: "Name", newFake: sample,
@@ -305,6 +374,7 @@ var operations = []operation{
 			return devsessions.NewListWorkflowsPaginator(c, in, options(o))
 		},
 		required: []string{"SpaceName", "ProjectName"},
+		lengths:  map[string][2]int{"SpaceName": {1, 0}, "ProjectName": {3, 63}}, maxMembers: map[string]int{"SortBy": 1},
 	}.operation(),
 }
 

@@ -46,13 +46,19 @@ import (
 // here (StartingToken) and in the AWS CLI (--starting-token) alike, given
 // the same page size; StartingToken also takes the AWS CLI's and boto3's
 // tokens, their legacy "<token>___<n>" form and raw service tokens, with
-// botocore's precedence. A base64 token is read as botocore reads it:
-// non-zero bits after the last base64 character are ignored (Python's
-// decoder ignores them too); the base64 of a JSON null, boolean, string or
-// number is refused with [ErrInvalidStartingToken] (botocore fails on it);
-// the base64 of an array, or of text that is not JSON, is, as in botocore, a
-// raw service token. A space-wide listing's token ("dss2....", any format
-// version) is refused.
+// botocore's precedence, read as botocore 1.43 reads them. In base64, every
+// character outside the base64 alphabet (white space included) is dropped
+// and non-zero bits after the last character are ignored, as Python's
+// decoder does; the base64 of a JSON null, boolean, string or number is
+// refused with [ErrInvalidStartingToken] (botocore fails on it); the base64
+// of an array, or of text that is not JSON, is, as in botocore, a raw
+// service token. A null boto_truncate_amount is none. Legacy and raw tokens
+// are used verbatim, surrounding white space included, as botocore sends
+// them; the legacy amount is read as Python's int() reads it (white space,
+// a sign, underscores between digits). Where botocore would go on, this
+// package refuses: a negative amount (botocore counts it from the page's
+// end), an amount over 2^31-1, a token that is empty or only white space,
+// and a space-wide listing's token ("dss2....", any format version).
 //
 // Repeated tokens. A nextToken that this run has already sent is never
 // followed: the page that carried it is delivered, and the next step
@@ -72,10 +78,13 @@ import (
 // loop sends without it, in the same order, and deliver the same items,
 // errors and ResumeToken (see [PaginatorOptions.Prefetch]).
 //
-// Clients. The paginator passes each request a fresh input that it never
-// touches again, and treats an output as its own until it hands it to the
-// caller: a client may return a shared output value, because the paginator
-// copies an output before it cuts its Items.
+// Clients. Each request gets its own input struct, which the paginator
+// never touches again; its pointer and slice fields are shared with the
+// paginator's private copy of params, and with later requests, so a client
+// must not write through them (as with the SDK's middleware, which reads
+// them only). The paginator treats an output as its own until it hands it
+// to the caller: a client may return a shared output value, because the
+// paginator copies an output before it cuts its Items.
 //
 // A Paginator is not safe for concurrent use. Without Prefetch it holds at
 // most one fetched page. To detect repeated tokens it keeps a 64-bit
@@ -107,8 +116,9 @@ func (p *Paginator[Out, Item]) HasMorePages() bool { return p.e.HasMorePages() }
 //
 // A failed request changes nothing: calling NextPage again sends the same
 // request. A cancelled ctx sends nothing. When the first request of a run
-// started from StartingToken is refused as invalid (ValidationException),
-// the error also matches [ErrInvalidStartingToken] and says that omitting
+// started from StartingToken carries the token's service token and is
+// refused as invalid (ValidationException), the error also matches
+// [ErrInvalidStartingToken] and says that omitting
 // StartingToken starts over. After the last page NextPage returns
 // [ErrNoMorePages]; after a permanent error it returns that error again.
 // optFns are passed to the client on every request. Inside a prefetching
@@ -132,8 +142,9 @@ func (p *Paginator[Out, Item]) NextPage(ctx context.Context, optFns ...func(*cod
 // again before it reports the error again. Resuming cannot help there.
 //
 // "" means one thing: nothing remains. While the input is invalid it
-// returns the starting position as given (the StartingToken if it decoded,
-// else ""), so saving it never loses a good token.
+// returns the starting position as given: the StartingToken if it decoded,
+// else params.NextToken (non-empty) encoded, else "" (the first page), so
+// saving it never loses a good token.
 func (p *Paginator[Out, Item]) ResumeToken() string { return p.e.ResumeToken() }
 
 // Pages returns an iterator over the remaining pages, as NextPage returns

@@ -143,6 +143,39 @@ func TestMaxItemsOnEverySurface(t *testing.T) {
 	}
 }
 
+// fixedSessions returns the same output on every call, as a client
+// serving a shared value may.
+type fixedSessions struct {
+	out *codecatalyst.ListDevEnvironmentSessionsOutput
+}
+
+func (c fixedSessions) ListDevEnvironmentSessions(context.Context, *codecatalyst.ListDevEnvironmentSessionsInput,
+	...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	return c.out, nil
+}
+
+// A page cut by MaxItems or a skip is the caller's: appending to its Items
+// never writes into the client's output.
+func TestAppendingToACutPageLeavesTheClientsOutput(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		o     func(*devsessions.ListDevEnvironmentSessionsPaginatorOptions)
+		first int // the page's first item
+	}{
+		{"cut by MaxItems", opts(2, 0, ""), 0},
+		{"cut by MaxItems after a skip", opts(2, 0, "tok-0___1"), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client := fixedSessions{&codecatalyst.ListDevEnvironmentSessionsOutput{Items: devsessionstest.Sessions(5)}}
+			out, err := devsessions.NewListDevEnvironmentSessionsPaginator(client, input(), tc.o).NextPage(t.Context())
+			require.NoError(t, err)
+			require.Equal(t, span(tc.first, tc.first+2), ids(out.Items))
+			_ = append(out.Items, types.DevEnvironmentSessionSummary{Id: aws.String("appended")})
+			assert.Equal(t, span(0, 5), ids(client.out.Items), "the client's output is unchanged")
+		})
+	}
+}
+
 func TestServiceReturningMoreThanAskedIsCut(t *testing.T) {
 	for _, op := range operations {
 		t.Run(op.name, func(t *testing.T) {
@@ -289,27 +322,30 @@ func TestStartingToken(t *testing.T) {
 
 func TestInvalidStartingToken(t *testing.T) {
 	cases := map[string]string{
-		"more than one separator":        "a___b___c",
-		"unknown JSON key":               b64(`{"nextToken": "tok-1", "foo": "bar"}`),
-		"no nextToken key":               b64(`{}`),
-		"negative amount":                b64(`{"nextToken": "tok-1", "boto_truncate_amount": -1}`),
-		"fractional amount":              b64(`{"nextToken": "tok-1", "boto_truncate_amount": 1.5}`),
-		"string amount":                  b64(`{"nextToken": "tok-1", "boto_truncate_amount": "x"}`),
-		"huge amount":                    b64(`{"nextToken": "tok-1", "boto_truncate_amount": 99999999999}`),
-		"empty nextToken":                b64(`{"nextToken": ""}`),
-		"numeric nextToken":              b64(`{"nextToken": 12}`),
-		"negative legacy amount":         "tok-1___-1",
-		"empty legacy token":             "___3",
-		"service token over 10000 chars": strings.Repeat("x", 10001),
-		"JSON service token over 10000":  b64(`{"nextToken": "` + strings.Repeat("x", 10001) + `"}`),
-		"over 128 KiB":                   strings.Repeat("x", 128<<10+1),
-		"only white space":               " \n",
-		"a SpaceSessions token":          "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
-		"a later SpaceSessions token":    "dss2.AAEC",
-		"base64 of null":                 b64("null"),
-		"base64 of a JSON string":        b64(`"tok-20"`),
-		"base64 of a JSON number":        b64("12"),
-		"base64 of a JSON boolean":       b64("true"),
+		"more than one separator":               "a___b___c",
+		"unknown JSON key":                      b64(`{"nextToken": "tok-1", "foo": "bar"}`),
+		"no nextToken key":                      b64(`{}`),
+		"negative amount":                       b64(`{"nextToken": "tok-1", "boto_truncate_amount": -1}`),
+		"fractional amount":                     b64(`{"nextToken": "tok-1", "boto_truncate_amount": 1.5}`),
+		"string amount":                         b64(`{"nextToken": "tok-1", "boto_truncate_amount": "x"}`),
+		"huge amount":                           b64(`{"nextToken": "tok-1", "boto_truncate_amount": 99999999999}`),
+		"empty nextToken":                       b64(`{"nextToken": ""}`),
+		"numeric nextToken":                     b64(`{"nextToken": 12}`),
+		"negative legacy amount":                "tok-1___-1",
+		"negative legacy amount in white space": "tok-1___ -1 ",
+		"empty legacy token":                    "___3",
+		"service token over 10000 chars":        strings.Repeat("x", 10001),
+		"JSON service token over 10000":         b64(`{"nextToken": "` + strings.Repeat("x", 10001) + `"}`),
+		"over 128 KiB":                          strings.Repeat("x", 128<<10+1),
+		"only white space":                      " \n",
+		"a SpaceSessions token":                 "dss1.eyJzcGFjZSI6ImRlbW8tc3BhY2UiLCJlbnYiOiIifQ",
+		"a later SpaceSessions token":           "dss2.AAEC",
+		"a SpaceSessions token in white space":  " dss2.AAEC\n",
+		"a SpaceSessions token of version 10":   "dss10.AAEC",
+		"base64 of null":                        b64("null"),
+		"base64 of a JSON string":               b64(`"tok-20"`),
+		"base64 of a JSON number":               b64("12"),
+		"base64 of a JSON boolean":              b64("true"),
 	}
 	for _, op := range operations {
 		cases := maps.Clone(cases)
@@ -328,6 +364,21 @@ func TestInvalidStartingToken(t *testing.T) {
 				_, again := p.NextPage(t.Context())
 				assert.Equal(t, err, again, "the error is permanent")
 				assert.Empty(t, p.ResumeToken(), "a token that did not decode is no position")
+			})
+		}
+	}
+}
+
+// Only "dss", digits and "." mark a space-wide listing's token: a raw
+// service token that merely starts like one is sent as it is.
+func TestTokensThatOnlyLookLikeSpaceSessionsTokensAreSent(t *testing.T) {
+	for _, op := range operations {
+		for _, tok := range []string{"dss.AAEC", "dssx.AAEC", "dss2AAEC", "xdss2.AAEC", "12.AAEC", "dss"} {
+			t.Run(op.name+"/"+tok, func(t *testing.T) {
+				fake := op.newFake(5)
+				_, _ = op.pager(fake, po(0, 0, tok)).NextPage(t.Context()) // the fake refuses the token; the request is what counts
+				require.Equal(t, 1, fake.Calls())
+				assert.Equal(t, tok, aws.ToString(fake.Requests()[0].NextToken))
 			})
 		}
 	}
@@ -389,6 +440,23 @@ func TestInvalidParameters(t *testing.T) {
 					}
 				}
 			})
+			t.Run("the model's string lengths are accepted", func(t *testing.T) {
+				for _, b := range op.bounded {
+					var at []string // strings exactly at the bounds
+					if b.min > 0 {
+						at = append(at, strings.Repeat("é", b.min))
+					}
+					if b.max > 0 {
+						at = append(at, strings.Repeat("a", b.max))
+					}
+					for _, s := range at {
+						calls := fake.Calls()
+						_, err := b.newPager(fake, s).NextPage(t.Context())
+						assert.NotErrorIs(t, err, devsessions.ErrInvalidParameter, "%s of %d characters", b.name, len([]rune(s)))
+						assert.Equal(t, calls+1, fake.Calls(), "%s of %d characters is sent", b.name, len([]rune(s)))
+					}
+				}
+			})
 			t.Run("Items reports an unreported input error once", func(t *testing.T) {
 				p := op.pager(fake, po(-1, 0, ""))
 				var errs []error
@@ -423,7 +491,10 @@ func TestInvalidInputKeepsTheStartingToken(t *testing.T) {
 			{name: "white space in a StartingToken is kept as given", o: po(-1, 0, " "+good+"\n"), want: " " + good + "\n", from: 13},
 			{name: "a StartingToken that did not decode is no position", o: po(0, 0, "a___b___c"), want: ""},
 			{name: "no StartingToken is no position", o: po(-1, 0, ""), want: ""},
-			{name: "params.NextToken alone is no StartingToken", o: po(-1, 0, ""), a: args{NextToken: aws.String("tok-10")}, want: ""},
+			{name: "params.NextToken is kept, encoded", o: po(-1, 0, ""), a: args{NextToken: aws.String("tok-10")}, want: b64(`{"nextToken": "tok-10"}`), from: 10},
+			{name: "params.NextToken is kept under a bad PageSize", o: po(0, op.maxPageSize+1, ""), a: args{NextToken: aws.String("tok-10")}, want: b64(`{"nextToken": "tok-10"}`), from: 10},
+			{name: "a StartingToken wins over params.NextToken", o: po(-1, 0, good), a: args{NextToken: aws.String("tok-20")}, want: good, from: 13},
+			{name: "an empty params.NextToken is no position", o: po(0, 0, ""), a: args{NextToken: aws.String("")}, want: ""},
 		}
 		for _, tc := range cases {
 			if op.maxPageSize == 0 && (tc.a.MaxResults != nil || tc.o.PageSize > op.maxPageSize) {
@@ -646,14 +717,39 @@ func TestErrorsLoseNothing(t *testing.T) {
 				assert.Equal(t, b64(`{"nextToken": "tok-4"}`), p.ResumeToken())
 			})
 			t.Run("a cancelled context sends nothing", func(t *testing.T) {
-				fake := op.newFake(7)
-				p := op.pager(fake, popts{})
-				ctx, cancel := context.WithCancel(t.Context())
-				cancel()
-				_, err := p.NextPage(ctx)
-				assert.ErrorIs(t, err, context.Canceled)
-				assert.Zero(t, fake.Calls())
-				assert.True(t, p.HasMorePages())
+				// The client is never called (counted before the fake,
+				// which checks ctx itself): with or without prefetch, on
+				// every surface.
+				surfaces := map[string]func(ctx context.Context, p anyPager) error{
+					"NextPage": func(ctx context.Context, p anyPager) error { _, err := p.NextPage(ctx); return err },
+					"Collect":  func(ctx context.Context, p anyPager) error { _, err := p.Collect(ctx); return err },
+					"Items": func(ctx context.Context, p anyPager) (err error) {
+						for _, err = range p.Items(ctx) {
+						}
+						return err
+					},
+					"Pages": func(ctx context.Context, p anyPager) (err error) {
+						for _, err = range p.Pages(ctx) {
+						}
+						return err
+					},
+				}
+				for name, run := range surfaces {
+					for _, prefetch := range []int{0, 2} {
+						calls := 0
+						client := &wrappedClient{Client: op.newFake(7), before: func(context.Context, any, int) { calls++ }}
+						p := op.pager(client, popts{PageSize: min(op.maxPageSize, 2), Prefetch: prefetch})
+						before := p.ResumeToken()
+						ctx, cancel := context.WithCancel(t.Context())
+						cancel()
+						err := run(ctx, p)
+						assert.ErrorIs(t, err, context.Canceled, "%s prefetch=%d", name, prefetch)
+						assert.ErrorContains(t, err, op.name+" page 1 not requested", "%s prefetch=%d", name, prefetch)
+						assert.Zero(t, calls, "%s prefetch=%d: the client is not called", name, prefetch)
+						assert.True(t, p.HasMorePages())
+						assert.Equal(t, before, p.ResumeToken())
+					}
+				}
 			})
 			t.Run("NextPage after the end returns ErrNoMorePages every time", func(t *testing.T) {
 				p := op.pager(op.newFake(1), popts{})
@@ -929,6 +1025,21 @@ func TestRefusedStartingTokenSaysSo(t *testing.T) {
 				assert.NotErrorIs(t, err, devsessions.ErrInvalidStartingToken)
 				assert.NotContains(t, err.Error(), "StartingToken")
 				assert.NotContains(t, err.Error(), "omit")
+			})
+			t.Run("a refusal of a request that carried no token from StartingToken gets no StartingToken hint", func(t *testing.T) {
+				// A StartingToken with a null nextToken starts at the first
+				// page: the service cannot have refused a token it never got.
+				for _, tok := range []string{b64(`{"nextToken": null, "boto_truncate_amount": 1}`), b64(`{"nextToken": null}`)} {
+					fake := op.newFake(10)
+					fake.Script(1, devsessionstest.Fault{Err: &types.ValidationException{Message: aws.String("bad window")}})
+					p := op.pager(fake, po(0, 2, tok))
+					_, err := p.NextPage(t.Context())
+					var ve *types.ValidationException
+					require.ErrorAs(t, err, &ve)
+					assert.Nil(t, fake.Requests()[0].NextToken, "no service token was sent")
+					assert.NotErrorIs(t, err, devsessions.ErrInvalidStartingToken, "%s: the request, not the token, was refused", tok)
+					assert.NotContains(t, err.Error(), "StartingToken")
+				}
 			})
 			t.Run("a refusal after the first page gets no StartingToken hint", func(t *testing.T) {
 				fake := op.newFake(10)

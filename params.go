@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 )
@@ -55,11 +56,38 @@ func requiredTime(name string, t *time.Time) string {
 	return ""
 }
 
-// nonEmpty refuses an optional string that is set but empty, where the
-// model gives the member a minimum length.
-func nonEmpty(name string, s *string) string {
-	if s != nil && *s == "" {
-		return fmt.Sprintf("params.%s must not be empty (nil leaves it out)", name)
+// stringLength refuses a string that is set but outside the model's length
+// bounds, min to max characters (max 0: no upper bound), counted as botocore
+// counts them (Unicode code points), before any request as botocore's
+// ParamValidationError does.
+func stringLength(name string, s *string, min, max int) string {
+	if s == nil {
+		return ""
+	}
+	n := utf8.RuneCountInString(*s)
+	switch {
+	case max > 0 && (n < min || n > max):
+		return fmt.Sprintf("params.%s must have %d to %d characters (nil leaves it out), got %d", name, min, max, n)
+	case n < min:
+		return fmt.Sprintf("params.%s must have at least %d characters (nil leaves it out), got %d", name, min, n)
+	}
+	return ""
+}
+
+// listLength refuses a list with more than the model's max members.
+func listLength(name string, n, max int) string {
+	if n > max {
+		return fmt.Sprintf("params.%s must have at most %d members (nil leaves it out), got %d", name, max, n)
+	}
+	return ""
+}
+
+// window refuses a ListEventLogs window whose start is not before its end,
+// as the service does; a nil bound is requiredTime's to report.
+func window(start, end *time.Time) string {
+	if start != nil && end != nil && !start.Before(*end) {
+		return fmt.Sprintf("params.StartTime (%s) must be before params.EndTime (%s)",
+			start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano))
 	}
 	return ""
 }

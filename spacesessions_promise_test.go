@@ -63,7 +63,7 @@ func newLiveSpace(rng *rand.Rand, n int) *liveSpace {
 // runningEnv adds a RUNNING dev environment with n sessions at index i.
 func (l *liveSpace) runningEnv(i, n int) *liveEnv {
 	l.next++
-	e := &liveEnv{id: fmt.Sprintf("env-%03d", l.next), project: "p0", running: true}
+	e := &liveEnv{id: fmt.Sprintf("env-%03d", l.next), project: "proj0", running: true}
 	for range n {
 		e.sessions = append(e.sessions, l.newSession(e))
 	}
@@ -73,7 +73,7 @@ func (l *liveSpace) runningEnv(i, n int) *liveEnv {
 
 func (l *liveSpace) newEnv() *liveEnv {
 	l.next++
-	e := &liveEnv{id: fmt.Sprintf("env-%03d", l.next), project: "p" + strconv.Itoa(l.next%2), running: l.rng.IntN(4) > 0}
+	e := &liveEnv{id: fmt.Sprintf("env-%03d", l.next), project: "proj" + strconv.Itoa(l.next%2), running: l.rng.IntN(4) > 0}
 	if e.running {
 		for range l.rng.IntN(5) {
 			e.sessions = append(e.sessions, l.newSession(e))

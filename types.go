@@ -24,8 +24,9 @@ type PaginatorOptions struct {
 	// constructor states its own). 0 means params.MaxResults, and when that
 	// is nil too, maxResults is not sent and the service's default applies
 	// (also under MaxItems, as in the AWS CLI). Under MaxItems a request
-	// asks for no more than the items still needed; it never asks for more
-	// than PageSize, so a ResumeToken resumes exactly in an AWS CLI run
+	// asks for no more than the items still needed plus the items it will
+	// skip (a StartingToken's boto_truncate_amount, on its first page); it
+	// never asks for more than PageSize, so a ResumeToken resumes exactly in an AWS CLI run
 	// given the same --page-size (none when PageSize is 0).
 	PageSize int32
 

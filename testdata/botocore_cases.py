@@ -24,6 +24,7 @@ import base64
 import datetime
 import json
 import os
+import re
 import sys
 
 import botocore
@@ -56,7 +57,7 @@ class Service:
         size = body.get("maxResults", DEFAULT_PAGE)
         token = body.get("nextToken")
         self.requests.append([size if "maxResults" in body else 0, token or ""])
-        if token and not token.startswith("tok-"):
+        if token and not re.fullmatch(r"tok-[0-9]+", token):
             # not a token of this service: answer with nothing (the real
             # one refuses it); the request is what the "tokens" record
             return botocore.awsrequest.AWSResponse(None, 200, {}, None), {"items": []}
@@ -161,6 +162,16 @@ ODD_TOKENS = {
     "base64 of a JSON array": b64('[]'),
     "base64 of text that is not JSON": b64('tok-20'),
     "legacy form": "tok-10___3",
+    "legacy amount with a sign": "tok-10___+3",
+    "legacy amount in white space": "tok-10___ 3\t",
+    "legacy amount with an underscore": "tok-10___0_3",
+    "base64 with a space inside": b64('{"nextToken": "tok-10", "boto_truncate_amount": 3}')[:8] + " " + b64('{"nextToken": "tok-10", "boto_truncate_amount": 3}')[8:],
+    "base64 with a character outside the alphabet": b64('{"nextToken": "tok-10", "boto_truncate_amount": 3}')[:8] + "!" + b64('{"nextToken": "tok-10", "boto_truncate_amount": 3}')[8:],
+    "base64 in white space": "\t" + b64('{"nextToken": "tok-20"}') + "\r\n",
+    "raw service token with a leading space": " tok-20",
+    "raw service token with a trailing space": "tok-20 ",
+    "a null boto_truncate_amount": b64('{"nextToken": "tok-10", "boto_truncate_amount": null}'),
+    "a repeated key": b64('{"nextToken": "tok-5", "nextToken": "tok-10"}'),
     "raw service token": "tok-20",
 }
 

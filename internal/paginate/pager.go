@@ -84,6 +84,10 @@ type Pager[Out, Item any] struct {
 	seed      maphash.Seed
 	fromToken bool // the run started from Options.StartingToken
 	badInput  bool // pos.err is invalid input: ResumeToken is the start as given
+	// badStart is ResumeToken while the input is invalid: the start as
+	// given (StartingToken if it decoded, else params.NextToken encoded),
+	// or "" when the run started from the first page.
+	badStart string
 
 	pos   position[Out, Item]
 	ahead []*Out       // pages prefetched after pos.out, in order
@@ -97,10 +101,13 @@ func (p *Pager[Out, Item]) Init(spec *Spec[Out, Item], send Send[Out], start Sta
 	p.pos.seen = make(map[uint64]struct{})
 	if err := p.setup(start); err != nil {
 		p.pos.st, p.pos.err, p.badInput = invalid, err, true
-		// setup may have failed before it decoded StartingToken: ResumeToken
-		// still returns it as given when it decodes.
-		if _, derr := p.decodeStart(o.StartingToken); o.StartingToken != "" && derr == nil {
-			p.fromToken = true
+		// setup may have failed before it read the start: ResumeToken still
+		// returns the start as given, so saving it never loses a position.
+		switch _, derr := p.decodeStart(o.StartingToken); {
+		case o.StartingToken != "" && derr == nil:
+			p.badStart = o.StartingToken
+		case o.StartingToken == "" && start.NextToken != nil && *start.NextToken != "":
+			p.badStart = token.Encode(token.Position{NextToken: start.NextToken})
 		}
 	}
 }
@@ -240,17 +247,15 @@ func (p *Pager[Out, Item]) nextPage(fetch func() error) (*Out, error) {
 }
 
 // ResumeToken returns botocore's token for the first item not delivered: ""
-// when nothing remains; while the input is invalid, the StartingToken as
-// given if it decoded, else "".
+// when nothing remains; while the input is invalid, the start as given (the
+// StartingToken if it decoded, else a non-empty params.NextToken encoded,
+// else "").
 func (p *Pager[Out, Item]) ResumeToken() string {
 	switch {
 	case p.pos.st == done:
 		return ""
 	case p.badInput:
-		if p.fromToken {
-			return p.opts.StartingToken
-		}
-		return ""
+		return p.badStart
 	}
 	return token.Encode(p.pos.at)
 }
@@ -366,7 +371,9 @@ func (p *Pager[Out, Item]) call(ctx context.Context, s *position[Out, Item], opt
 	}
 	out, err := p.send(ctx, s.at.NextToken, maxResults, optFns)
 	switch {
-	case err != nil && page == 1 && p.fromToken && isValidation(err):
+	// Only a request that carried StartingToken's service token can have
+	// been refused for it: a token with a null nextToken sends none.
+	case err != nil && page == 1 && p.fromToken && s.at.NextToken != nil && isValidation(err):
 		return nil, fmt.Errorf("%w: %s page 1: the service refused the request made from StartingToken, "+
 			"which may be damaged or from another listing or endpoint (omit StartingToken to start over): %w",
 			ErrInvalidStartingToken, op, err)

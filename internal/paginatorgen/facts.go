@@ -15,8 +15,8 @@ var operations = []operation{
 		Name: "ListDevEnvironmentSessions", Path: "/v1/spaces/{spaceName}/projects/{projectName}/devEnvironments/{devEnvironmentId}/sessions",
 		Item: "DevEnvironmentSessionSummary", ItemKey: "id", MaxResults: 200, MaxToken: 10000,
 		Members: []member{
-			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3},
-			{Model: "projectName", Kind: stringKind, Required: true, Min: 3},
+			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3, Max: 63},
+			{Model: "projectName", Kind: stringKind, Required: true, Min: 3, Max: 63},
 			{Model: "devEnvironmentId", Kind: stringKind, Required: true},
 		},
 		Doc: "the sessions of one dev environment",
@@ -25,8 +25,8 @@ var operations = []operation{
 		Name: "ListDevEnvironments", Path: "/v1/spaces/{spaceName}/devEnvironments",
 		Item: "DevEnvironmentSummary", ItemKey: "id", MaxResults: 50, MaxToken: 10000,
 		Members: []member{
-			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3},
-			{Model: "projectName", Kind: stringKind, Min: 3},
+			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3, Max: 63},
+			{Model: "projectName", Kind: stringKind, Min: 3, Max: 63},
 			{Model: "filters", Kind: listKind, Shape: "Filter"},
 		},
 		Doc: "the dev environments of a space, or of one project of it when params.ProjectName is set",
@@ -35,18 +35,19 @@ var operations = []operation{
 		Name: "ListEventLogs", Path: "/v1/spaces/{spaceName}/eventLogs",
 		Item: "EventLogEntry", ItemKey: "id", MaxResults: 250, MaxToken: 10000,
 		Members: []member{
-			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3},
+			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3, Max: 63},
 			{Model: "startTime", Kind: timestampKind, Required: true},
 			{Model: "endTime", Kind: timestampKind, Required: true},
 			{Model: "eventName", Kind: stringKind},
 		},
-		Doc: "the events of a space between params.StartTime and params.EndTime",
+		Window: true,
+		Doc:    "the events of a space between params.StartTime and params.EndTime",
 	},
 	{
 		Name: "ListProjects", Path: "/v1/spaces/{spaceName}/projects",
 		Item: "ProjectSummary", ItemKey: "name", MaxResults: 100, MaxToken: 10000,
 		Members: []member{
-			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3},
+			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3, Max: 63},
 			{Model: "filters", Kind: listKind, Shape: "ProjectListFilter"},
 		},
 		Doc: "the projects of a space",
@@ -55,8 +56,8 @@ var operations = []operation{
 		Name: "ListSourceRepositories", Path: "/v1/spaces/{spaceName}/projects/{projectName}/sourceRepositories",
 		Item: "ListSourceRepositoriesItem", ItemKey: "id", MaxResults: 200, MaxToken: 10000,
 		Members: []member{
-			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3},
-			{Model: "projectName", Kind: stringKind, Required: true, Min: 3},
+			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3, Max: 63},
+			{Model: "projectName", Kind: stringKind, Required: true, Min: 3, Max: 63},
 		},
 		Doc: "the source repositories of a project",
 	},
@@ -64,9 +65,9 @@ var operations = []operation{
 		Name: "ListSourceRepositoryBranches", Path: "/v1/spaces/{spaceName}/projects/{projectName}/sourceRepositories/{sourceRepositoryName}/branches",
 		Item: "ListSourceRepositoryBranchesItem", ItemKey: "name", MaxResults: 50, MaxToken: 10000,
 		Members: []member{
-			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3},
-			{Model: "projectName", Kind: stringKind, Required: true, Min: 3},
-			{Model: "sourceRepositoryName", Kind: stringKind, Required: true, Min: 1},
+			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3, Max: 63},
+			{Model: "projectName", Kind: stringKind, Required: true, Min: 3, Max: 63},
+			{Model: "sourceRepositoryName", Kind: stringKind, Required: true, Min: 1, Max: 100},
 		},
 		Doc: "the branches of a source repository",
 	},
@@ -79,10 +80,10 @@ var operations = []operation{
 		Name: "ListWorkflowRuns", Path: "/v1/spaces/{spaceName}/projects/{projectName}/workflowRuns",
 		Item: "WorkflowRunSummary", ItemKey: "id", MaxResults: 50, MaxToken: 2048,
 		Members: []member{
-			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3},
+			{Model: "spaceName", Kind: stringKind, Required: true, Min: 3, Max: 63},
 			{Model: "projectName", Kind: stringKind, Required: true, Min: 1},
 			{Model: "workflowId", Kind: stringKind},
-			{Model: "sortBy", Kind: listKind, Shape: "WorkflowRunSortCriteria"},
+			{Model: "sortBy", Kind: listKind, Shape: "WorkflowRunSortCriteria", Max: 1},
 		},
 		Doc: "the workflow runs of a project, or of one workflow of it when params.WorkflowId is set",
 	},
@@ -91,8 +92,8 @@ var operations = []operation{
 		Item: "WorkflowSummary", ItemKey: "id", MaxResults: 100, MaxToken: 2048,
 		Members: []member{
 			{Model: "spaceName", Kind: stringKind, Required: true, Min: 1},
-			{Model: "projectName", Kind: stringKind, Required: true, Min: 3},
-			{Model: "sortBy", Kind: listKind, Shape: "WorkflowSortCriteria"},
+			{Model: "projectName", Kind: stringKind, Required: true, Min: 3, Max: 63},
+			{Model: "sortBy", Kind: listKind, Shape: "WorkflowSortCriteria", Max: 1},
 		},
 		Doc: "the workflows of a project",
 	},
@@ -108,7 +109,10 @@ type operation struct {
 	MaxResults int32    // the upper bound on maxResults (the lower is 1); 0: no limit key
 	MaxToken   int      // the upper bound on nextToken, in characters
 	Members    []member // the input members but nextToken and maxResults
-	Doc        string
+	// Window: StartTime must be before EndTime (the service refuses a
+	// request otherwise; the model cannot say so).
+	Window bool
+	Doc    string
 }
 
 // member is an input member other than nextToken and maxResults.
@@ -117,6 +121,7 @@ type member struct {
 	Kind     kind
 	Required bool
 	Min      int    // a string's minimum length in the model (0: none)
+	Max      int    // a string's maximum length, or a list's maximum number of members, in the model (0: none)
 	Shape    string // a list's member shape
 }
 

@@ -29,6 +29,7 @@ for name in sorted(pages):
             continue
         members.append({"Model": k, "Kind": v.type_name, "Required": k in inp.required_members,
                         "Min": v.metadata.get("min", 0) if v.type_name == "string" else 0,
+                        "Max": v.metadata.get("max", 0) if v.type_name in ("string", "list") else 0,
                         "Shape": v.member.name if v.type_name == "list" else ""})
     limit = inp.members.get(cfg.get("limit_key", ""), None)
     out["operations"].append({

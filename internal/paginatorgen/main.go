@@ -72,30 +72,53 @@ func (m member) Clone() string {
 	return "cloneSlice(" + field + ")" // a list of values that point to nothing
 }
 
-// Check is the expression that returns what is wrong with the member of in,
-// or "" when it has nothing to check.
-func (m member) Check() string {
+// Checks are the expressions that return what is wrong with the member of
+// in, or "", in the order they run: presence, then the model's bounds.
+func (m member) Checks() []string {
 	field := fmt.Sprintf("%q, in.%s", m.GoName(), m.GoName())
+	var out []string
 	switch {
 	case m.Required && m.Kind == stringKind:
-		return "requiredString(" + field + ")"
+		out = append(out, "requiredString("+field+")")
 	case m.Required && m.Kind == timestampKind:
-		return "requiredTime(" + field + ")"
-	case m.Kind == stringKind && m.Min > 0:
-		return "nonEmpty(" + field + ")"
+		out = append(out, "requiredTime("+field+")")
 	}
-	return ""
+	switch {
+	case m.Kind == stringKind && (m.Min > 0 || m.Max > 0):
+		out = append(out, fmt.Sprintf("stringLength(%s, %d, %d)", field, m.Min, m.Max))
+	case m.Kind == listKind && m.Max > 0:
+		out = append(out, fmt.Sprintf("listLength(%q, len(in.%s), %d)", m.GoName(), m.GoName(), m.Max))
+	}
+	return out
 }
 
-// Checks are the members' checks.
+// Checks are the operation's checks: its members', then the window's.
 func (o operation) Checks() []string {
 	var out []string
 	for _, m := range o.Members {
-		if c := m.Check(); c != "" {
-			out = append(out, c)
-		}
+		out = append(out, m.Checks()...)
+	}
+	if o.Window {
+		out = append(out, "window(in.StartTime, in.EndTime)")
 	}
 	return out
+}
+
+// Bounds states the model's length bounds on the members as a doc phrase.
+func (o operation) Bounds() string {
+	var parts []string
+	for _, m := range o.Members {
+		name := "params." + m.GoName()
+		switch {
+		case m.Kind == stringKind && m.Max > 0:
+			parts = append(parts, fmt.Sprintf("%s has %d to %d characters", name, m.Min, m.Max))
+		case m.Kind == stringKind && m.Min > 0:
+			parts = append(parts, fmt.Sprintf("%s has at least %d characters", name, m.Min))
+		case m.Kind == listKind && m.Max > 0:
+			parts = append(parts, fmt.Sprintf("%s has at most %d member", name, m.Max))
+		}
+	}
+	return phrase(parts)
 }
 
 // Lower is the operation's name with a lower-case first letter.
@@ -106,17 +129,6 @@ func (o operation) Required() string {
 	var names []string
 	for _, m := range o.Members {
 		if m.Required {
-			names = append(names, "params."+m.GoName())
-		}
-	}
-	return phrase(names)
-}
-
-// NonEmpty lists the optional strings that must not be set empty.
-func (o operation) NonEmpty() string {
-	var names []string
-	for _, m := range o.Members {
-		if !m.Required && m.Kind == stringKind && m.Min > 0 {
 			names = append(names, "params."+m.GoName())
 		}
 	}
@@ -146,8 +158,11 @@ func (o operation) ConstructorDoc() string {
 	if r := o.Required(); r != "" {
 		text += " " + r + " " + verb(r) + " required."
 	}
-	if n := o.NonEmpty(); n != "" {
-		text += " " + n + ", when set, must not be empty."
+	if b := o.Bounds(); b != "" {
+		text += " When set, " + b + " (the model's bounds; a character is a Unicode code point, as botocore counts)."
+	}
+	if o.Window {
+		text += " params.StartTime must be before params.EndTime."
 	}
 	if opt := o.Optional(); opt != "" {
 		text += " " + opt + " " + verb(opt) + " sent unchanged."

@@ -93,23 +93,29 @@ func appendPyString(b []byte, s string) []byte {
 
 // Decode parses a StartingToken with botocore's precedence: a base64 JSON
 // object first, then the legacy "<token>___<n>" form, then a raw service
-// token. Surrounding white space is ignored. Base64 of a JSON null,
-// boolean, string or number is refused, as botocore fails on it; base64 of
-// anything else that is no JSON object (an array, text that is not JSON)
-// falls through to the other forms, as in botocore, and is then a raw
-// service token. An error says which rule the token broke.
+// token. It reads a token as botocore 1.43 does: the base64 decoder drops
+// every character outside the base64 alphabet (white space anywhere,
+// included) and ignores non-zero bits after the last character, as
+// Python's b64decode does; the legacy and raw forms are taken verbatim,
+// surrounding white space included (botocore sends it), but for the legacy
+// amount, which is read as Python's int() reads it (surrounding white
+// space, a sign, underscores between digits; a negative amount is
+// refused). A token that is empty or only white space is refused. Base64 of
+// a JSON null, boolean, string or number is refused, as botocore fails on
+// it; base64 of anything else that is no JSON object (an array, text that
+// is not JSON) falls through to the other forms, as in botocore, and is
+// then a raw service token. An error says which rule the token broke.
 func Decode(s string) (Position, error) {
 	if len(s) > MaxStartingToken {
 		return Position{}, fmt.Errorf("%d bytes, more than the %d allowed", len(s), MaxStartingToken)
 	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return Position{}, errors.New("empty")
+	if strings.TrimSpace(s) == "" {
+		return Position{}, errors.New("empty or only white space")
 	}
 	// Not Strict: like Python's b64decode (botocore's decoder), it ignores
 	// non-zero bits after the last character, so that a token botocore
 	// reads as a position is read as the same position here.
-	raw, err := base64.StdEncoding.DecodeString(s)
+	raw, err := base64.StdEncoding.DecodeString(inAlphabet(s))
 	if err == nil {
 		switch obj, kind := decodeJSON(raw); kind {
 		case '{':
@@ -124,8 +130,11 @@ func Decode(s string) (Position, error) {
 	switch {
 	case len(parts) > 2:
 		return Position{}, errors.New("more than one \"___\" separator")
-	case len(parts) == 2 && isInt(parts[1]):
-		n, err := parseAmount(parts[1])
+	case len(parts) == 2:
+		n, ok, err := pyInt(parts[1])
+		if !ok {
+			break // no number: botocore sends the whole token as it is
+		}
 		if err != nil {
 			return Position{}, err
 		}
@@ -135,6 +144,45 @@ func Decode(s string) (Position, error) {
 		return serviceToken(parts[0], n)
 	}
 	return serviceToken(s, 0)
+}
+
+// inAlphabet returns s without the characters outside the standard base64
+// alphabet and padding, which Python's b64decode discards before decoding.
+func inAlphabet(s string) string {
+	keep := func(c byte) bool {
+		return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '='
+	}
+	for i := 0; i < len(s); i++ {
+		if !keep(s[i]) {
+			b := make([]byte, 0, len(s))
+			for j := 0; j < len(s); j++ {
+				if keep(s[j]) {
+					b = append(b, s[j])
+				}
+			}
+			return string(b)
+		}
+	}
+	return s // the common case: nothing to drop, nothing allocated
+}
+
+// pyInt reads s as Python's int(s) reads a legacy amount: surrounding white
+// space, an optional sign, ASCII digits with single underscores between
+// them. ok is false when s is no such number (botocore then sends the whole
+// token as a raw one); err refuses a negative amount or one over MaxAmount.
+func pyInt(s string) (n int, ok bool, err error) {
+	s = strings.TrimSpace(s)
+	neg := strings.HasPrefix(s, "-")
+	digits := strings.TrimLeft(s, "+-")
+	if len(s)-len(digits) > 1 || digits == "" || digits[0] == '_' || digits[len(digits)-1] == '_' ||
+		strings.Contains(digits, "__") || strings.Trim(digits, "0123456789_") != "" {
+		return 0, false, nil
+	}
+	n, err = parseAmount(strings.ReplaceAll(digits, "_", ""))
+	if err == nil && neg && n != 0 {
+		err = fmt.Errorf("\"boto_truncate_amount\" must not be negative, got %.20s", s)
+	}
+	return n, true, err
 }
 
 var kindName = map[byte]string{'n': "null", 't': "boolean", 'f': "boolean", '"': "string", '0': "number"}
@@ -181,7 +229,8 @@ func fromObject(obj map[string]json.RawMessage) (Position, error) {
 		}
 		p.NextToken = &t
 	}
-	if amt, ok := obj["boto_truncate_amount"]; ok {
+	// botocore reads a null amount as none: the page from its start.
+	if amt, ok := obj["boto_truncate_amount"]; ok && string(amt) != "null" {
 		n, err := parseAmount(string(amt))
 		if err != nil {
 			return p, err

@@ -2,6 +2,7 @@ package token
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -73,6 +74,19 @@ func TestDecode(t *testing.T) {
 		{"a botocore token cut short is a raw token", b64(`{"nextToken": "A", "boto_truncate_amount": `),
 			Position{NextToken: ptr(b64(`{"nextToken": "A", "boto_truncate_amount": `))}},
 		{"surrounding white space", "\t" + b64(`{"nextToken": "A"}`) + "\r\n", Position{NextToken: ptr("A")}},
+		{"white space and other characters outside the alphabet inside base64 are dropped, as by b64decode",
+			b64(`{"nextToken": "A"}`)[:4] + " \n!-_" + b64(`{"nextToken": "A"}`)[4:], Position{NextToken: ptr("A")}},
+		{"a raw token keeps its white space, as botocore sends it", " A\t", Position{NextToken: ptr(" A\t")}},
+		{"a legacy token keeps its white space", " A ___3", Position{NextToken: ptr(" A "), Skip: 3}},
+		{"a null amount is none", b64(`{"nextToken": "A", "boto_truncate_amount": null}`), Position{NextToken: ptr("A")}},
+		{"a legacy amount as Python's int() reads it: sign", "A___+3", Position{NextToken: ptr("A"), Skip: 3}},
+		{"a legacy amount as Python's int() reads it: white space", "A___\t3 ", Position{NextToken: ptr("A"), Skip: 3}},
+		{"a legacy amount as Python's int() reads it: underscores", "A___1_0_0", Position{NextToken: ptr("A"), Skip: 100}},
+		{"a legacy amount as Python's int() reads it: minus zero", "A___-0", Position{NextToken: ptr("A")}},
+		{"two underscores in a row are no number: a raw token", "A___1__0", Position{NextToken: ptr("A___1__0")}},
+		{"a leading underscore is no number: a raw token", "A____3", Position{NextToken: ptr("A____3")}},
+		{"two signs are no number: a raw token", "A___+-3", Position{NextToken: ptr("A___+-3")}},
+		{"a space between sign and digits is no number: a raw token", "A___- 3", Position{NextToken: ptr("A___- 3")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -136,5 +150,49 @@ func BenchmarkDecode(b *testing.B) {
 		if _, err := Decode("eyJuZXh0VG9rZW4iOiAidG9rLTI1IiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogNX0="); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Each of Decode's limits accepts a token exactly at it and refuses one
+// over it, naming the limit.
+func TestDecodeBounds(t *testing.T) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	// JSON white space pads a token to exactly MaxStartingToken bytes of
+	// base64 (3 bytes of JSON make 4 of base64).
+	obj := `{"nextToken": "A"}`
+	atMax := b64(obj[:len(obj)-1] + strings.Repeat(" ", MaxStartingToken/4*3-len(obj)) + "}")
+	require.Len(t, atMax, MaxStartingToken)
+	longest := strings.Repeat("x", MaxServiceToken)
+	amount := func(n int64) string {
+		return b64(`{"nextToken": "A", "boto_truncate_amount": ` + strconv.FormatInt(n, 10) + `}`)
+	}
+	cases := []struct {
+		name, in string
+		want     Position
+		refusal  string // "" when accepted
+	}{
+		{"a StartingToken of exactly MaxStartingToken bytes", atMax, Position{NextToken: ptr("A")}, ""},
+		{"a StartingToken one byte over MaxStartingToken", atMax + "=", Position{}, "bytes, more than"},
+		{"a boto_truncate_amount of exactly MaxAmount", amount(MaxAmount), Position{NextToken: ptr("A"), Skip: MaxAmount}, ""},
+		{"a boto_truncate_amount one over MaxAmount", amount(MaxAmount + 1), Position{}, "at most"},
+		{"a legacy amount of exactly MaxAmount", "A___" + strconv.Itoa(MaxAmount), Position{NextToken: ptr("A"), Skip: MaxAmount}, ""},
+		{"a legacy amount one over MaxAmount", "A___" + strconv.FormatInt(MaxAmount+1, 10), Position{}, "at most"},
+		{"a raw service token of exactly MaxServiceToken characters", longest, Position{NextToken: ptr(longest)}, ""},
+		{"a raw service token one character over MaxServiceToken", longest + "x", Position{}, "more than the model's"},
+		{"a JSON service token of exactly MaxServiceToken characters", b64(`{"nextToken": "` + longest + `"}`), Position{NextToken: ptr(longest)}, ""},
+		{"a JSON service token one character over MaxServiceToken", b64(`{"nextToken": "` + longest + `x"}`), Position{}, "more than the model's"},
+		{"MaxServiceToken counts characters, not bytes", strings.Repeat("é", MaxServiceToken), Position{NextToken: ptr(strings.Repeat("é", MaxServiceToken))}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Decode(tc.in)
+			if tc.refusal != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.refusal)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
 	}
 }
