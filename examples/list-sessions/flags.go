@@ -89,10 +89,14 @@ func usage(w io.Writer) {
 	var f flags
 	var statuses string
 	fs := flagSet(&f, &statuses)
-	fs.SetOutput(w)
+	var defaults strings.Builder
+	fs.SetOutput(&defaults)
+	fs.PrintDefaults()
 	fmt.Fprintf(w, "Usage: list-sessions --space-name S [--project-name P [--dev-environment-id ID]] [flags]\n"+
 		"       list-sessions --demo [flags]\n\nFlags:\n")
-	fs.PrintDefaults()
+	// Each flag's line starts "  -name"; the command's flags are spelled
+	// with two dashes, as the AWS CLI's.
+	io.WriteString(w, strings.ReplaceAll("\n"+defaults.String(), "\n  -", "\n  --")[1:])
 	fmt.Fprintf(w, "\n%s", exitStatuses)
 }
 
@@ -106,7 +110,7 @@ func parse(args []string) (flags, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, err
 		}
-		return f, fmt.Errorf("%w (see --help)", err)
+		return f, fmt.Errorf("%s (see --help)", twoDashes(err.Error()))
 	}
 	if f.demo && f.space == "" {
 		f.space = devsessionstest.DemoSpace
@@ -154,6 +158,24 @@ func parse(args []string) (flags, error) {
 		}
 	}
 	return f, nil
+}
+
+// flagMarkers are the places where the flag package's messages name a
+// flag, with one dash before its name.
+var flagMarkers = []string{"flag provided but not defined: -", "flag needs an argument: -", " for flag -", " for -"}
+
+// twoDashes is a message of the flag package with the flag it names
+// spelled with two dashes, as the command's flags are everywhere else
+// ("flag provided but not defined: --bogus"). Any other message is
+// returned as is.
+func twoDashes(msg string) string {
+	for _, m := range flagMarkers {
+		// The last one: a quoted value before it may hold anything.
+		if i := strings.LastIndex(msg, m); i >= 0 && !strings.HasPrefix(msg[i+len(m):], "-") {
+			return msg[:i+len(m)] + "-" + msg[i+len(m):]
+		}
+	}
+	return msg
 }
 
 // checkTokenMode refuses a --starting-token of the other mode, saying which
