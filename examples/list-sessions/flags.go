@@ -75,7 +75,7 @@ func flagSet(f *flags, statuses *string) *flag.FlagSet {
 	fs.IntVar(&f.envPageSize, "dev-environment-page-size", 0, "space mode: dev environments per request, 1-50 (0: the service default)")
 	fs.IntVar(&f.concurrency, "concurrency", 0, fmt.Sprintf("space mode: session listings in flight at once, 1-64 (0: %d)", devsessions.DefaultConcurrency))
 	fs.StringVar(statuses, "statuses", "", "space mode: comma-separated dev environment statuses whose sessions are listed (default: RUNNING)")
-	fs.StringVar(&f.startingToken, "starting-token", "", "NextToken printed by a previous run (or, for one dev environment, by the AWS CLI); \"\" starts from the beginning")
+	fs.StringVar(&f.startingToken, "starting-token", "", "NextToken printed by a previous run (or, for one dev environment, by the AWS CLI); \"\" and None start from the beginning")
 	fs.StringVar(&f.output, "output", "json", "json, table or text")
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "endpoint URL (default: AWS_ENDPOINT_URL_CODECATALYST, else the service's)")
 	fs.StringVar(&f.region, "region", "", "AWS region")
@@ -141,6 +141,12 @@ func parse(args []string) (flags, error) {
 				return f, fmt.Errorf("--%s applies only to a space-wide listing: drop it, or drop --dev-environment-id", name)
 			}
 		}
+	}
+	if strings.TrimSpace(f.startingToken) == "None" {
+		// The AWS CLI starts from the beginning with --starting-token None
+		// (what its text output prints for no NextToken): so does the
+		// command, in both modes.
+		f.startingToken = ""
 	}
 	if err := f.checkTokenMode(); err != nil {
 		return f, err

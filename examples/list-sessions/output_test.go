@@ -189,3 +189,35 @@ func TestTableOnATerminalIsTheAWSCLIs(t *testing.T) {
 		}
 	}
 }
+
+// --starting-token None starts from the beginning, as the AWS CLI's does
+// (None is what its text output prints for no NextToken); in space mode
+// too.
+func TestStartingTokenNoneStartsFromTheBeginningAsTheAWSCLIs(t *testing.T) {
+	serveShapes(t)
+	env := awsEnv(t)
+	for _, output := range []string{"json", "text"} {
+		t.Run("one dev environment, "+output, func(t *testing.T) {
+			args := append([]string{"--max-items", "4", "--page-size", "2", "--output", output}, demoArgs...) // a page boundary: the same NextToken
+			cmd := exec.CommandContext(t.Context(), "aws", append([]string{"codecatalyst", "list-dev-environment-sessions", "--starting-token", "None"}, args...)...)
+			cmd.Env = env
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			theirs, err := cmd.Output()
+			require.NoError(t, err, stderr.String())
+			code, ours, errOut := runCmd(t, append([]string{"--starting-token", "None"}, args...)...)
+			require.Equal(t, 0, code, errOut)
+			assert.Equal(t, string(theirs), ours)
+			_, fromStart, _ := runCmd(t, args...)
+			assert.Equal(t, fromStart, ours, "the same as no --starting-token")
+		})
+	}
+	t.Run("space", func(t *testing.T) {
+		args := append([]string{"--max-items", "4"}, spaceArgs...)
+		code, ours, errOut := runCmd(t, append([]string{"--starting-token", "None"}, args...)...)
+		require.Equal(t, 0, code, errOut)
+		_, fromStart, _ := runCmd(t, args...)
+		assert.Equal(t, fromStart, ours)
+		assert.Len(t, decode(t, ours).Items, 4)
+	})
+}

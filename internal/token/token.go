@@ -93,7 +93,9 @@ func appendPyString(b []byte, s string) []byte {
 
 // Decode parses a StartingToken with botocore's precedence: a base64 JSON
 // object first, then the legacy "<token>___<n>" form, then a raw service
-// token. Surrounding white space is ignored. Base64 of a JSON null,
+// token; "None" alone, like "None___<n>", is the first page, as in
+// botocore (the AWS CLI's --starting-token None). Surrounding white space
+// is ignored. Base64 of a JSON null,
 // boolean, string or number is refused, as botocore fails on it; base64 of
 // anything else that is no JSON object (an array, text that is not JSON)
 // falls through to the other forms, as in botocore, and is then a raw
@@ -119,6 +121,9 @@ func Decode(s string) (Position, error) {
 			// not the raw token the AWS CLI would never send either.
 			return Position{}, fmt.Errorf("base64 of a JSON %s, not of an object", kindName[kind])
 		}
+	}
+	if s == "None" { // botocore's legacy parser reads it as no token: the first page
+		return Position{}, nil
 	}
 	parts := strings.Split(s, "___")
 	switch {
