@@ -217,7 +217,7 @@ func TestHelpAndReadmeListTheExitStatuses(t *testing.T) {
 		assert.Equal(t, 0, code)
 		assert.Empty(t, stderr)
 		assert.True(t, strings.HasPrefix(stdout, "Usage: list-sessions "), "on standard output, for a pager")
-		assert.Contains(t, stdout, "\n  -max-items int\n")
+		assert.Contains(t, stdout, "\n  --max-items int\n")
 		assert.True(t, strings.HasSuffix(stdout, "\n"+exitStatuses))
 	}
 	readme, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
