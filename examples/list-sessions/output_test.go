@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -220,4 +221,22 @@ func TestStartingTokenNoneStartsFromTheBeginningAsTheAWSCLIs(t *testing.T) {
 		assert.Equal(t, fromStart, ours)
 		assert.Len(t, decode(t, ours).Items, 4)
 	})
+}
+
+// Every ASCII character is quoted as Python's json module quotes it (with
+// ensure_ascii off, which for ASCII is encoding/json's quoting without
+// HTML escapes): control characters, the last of them (0x1f) included,
+// are escaped, alone or among other text; DEL is not.
+func TestJSONStringsQuoteEveryASCIICharacterAsPython(t *testing.T) {
+	for r := rune(0); r < 0x80; r++ {
+		for _, s := range []string{string(r), "a" + string(r) + "b"} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			require.NoError(t, enc.Encode(s))
+			var got strings.Builder
+			writeJSONString(&got, s)
+			assert.Equal(t, strings.TrimSuffix(want.String(), "\n"), got.String(), "%U in %q", r, s)
+		}
+	}
 }
