@@ -515,6 +515,8 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 			func(s *devsessionstest.Server) { s.Script(3, accessDenied) }, 4, ""},
 		{"single, second page", append([]string{"--page-size", "3"}, demoArgs...),
 			func(s *devsessionstest.Server) { s.Script(2, accessDenied) }, 3, ""},
+		{"single, one session listed: the resume hint still shows", append([]string{"--page-size", "1"}, demoArgs...),
+			func(s *devsessionstest.Server) { s.Script(2, accessDenied) }, 1, ""},
 		{"space, at a dev environment's first page", spaceArgs,
 			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 1, accessDenied) }, 5 + 2,
 			" (dev environment " + demoEnvID(t, "pay-main") + " (pay-main) in project payments-api)"},
