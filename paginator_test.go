@@ -271,6 +271,7 @@ func TestStartingToken(t *testing.T) {
 				{name: "botocore token at a page boundary", token: b64(`{"nextToken": "tok-20"}`), pageSize: 10, wantFirst: "tok-20", wantItems: span(20, 26)},
 				{name: "legacy token with an amount", token: "tok-10___3", pageSize: 10, wantFirst: "tok-10", wantItems: span(13, 26)},
 				{name: "legacy None means the first page", token: "None___2", pageSize: 10, wantItems: span(2, 26)},
+				{name: "None alone means the first page, as in botocore", token: "None", pageSize: 10, wantItems: span(0, 26)},
 				{name: "raw service token", token: "tok-20", wantFirst: "tok-20", wantItems: span(20, 26)},
 				{name: "white space around a token is ignored", token: " " + b64(`{"nextToken": "tok-20"}`) + "\n", wantFirst: "tok-20", wantItems: span(20, 26)},
 				{name: "a skip longer than the page size still resumes at the item", token: b64(`{"nextToken": "tok-10", "boto_truncate_amount": 5}`), pageSize: 2, wantFirst: "tok-10", wantItems: span(15, 26)},

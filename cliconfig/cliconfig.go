@@ -15,7 +15,11 @@
 // one line what to fix. [IsConnectionError] tells a connection that could
 // not be made, which the AWS CLI words `Could not connect to the endpoint
 // URL`; a missing profile is a [ProfileNotFoundError], in the AWS CLI's
-// words.
+// words. A setting every request would fail on is refused by NewClient,
+// before any request: a region that is not host labels
+// ([ErrInvalidRegion]), an http:// endpoint ([ErrInsecureEndpoint]: a
+// bearer token goes over HTTPS only) and a token an HTTP header cannot
+// hold ([ErrInvalidToken]).
 package cliconfig
 
 import (
@@ -28,6 +32,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -35,6 +40,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/smithy-go/auth/bearer"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // The environment variables NewClient reads itself; the SDK reads the rest.
@@ -53,6 +59,24 @@ const defaultRegion = "us-west-2"
 // the profile has no sso_session, or the SSO session's cached token is
 // missing, expired and cannot be refreshed. Match it with errors.Is.
 var ErrNoToken = errors.New("no bearer token")
+
+// ErrInvalidRegion is returned (wrapped, naming the region and where it
+// may come from) by NewClient when the region is not one or more host
+// labels separated by dots (letters, digits and inner dashes), which every
+// request's endpoint resolution would refuse. Match it with errors.Is.
+var ErrInvalidRegion = errors.New("invalid region")
+
+// ErrInsecureEndpoint is returned (wrapped, naming the endpoint and where
+// it may come from) by NewClient when the endpoint URL is http://: the
+// client sends a bearer token, which the SDK sends only over HTTPS, so
+// every request would fail. Match it with errors.Is.
+var ErrInsecureEndpoint = errors.New("endpoint is not HTTPS")
+
+// ErrInvalidToken is returned (wrapped, naming the setting, never the
+// token) by NewClient when the bearer token holds a byte an HTTP header
+// value cannot hold (a control character such as a newline, other than a
+// tab), so that every request would fail. Match it with errors.Is.
+var ErrInvalidToken = errors.New("invalid bearer token")
 
 // ProfileNotFoundError is returned by NewClient when the profile named by
 // Options.Profile, AWS_PROFILE or AWS_DEFAULT_PROFILE is in neither the
@@ -167,9 +191,18 @@ func NewClient(ctx context.Context, optFns ...func(*Options)) (*codecatalyst.Cli
 	})
 
 	final := client.Options()
+	if !validRegion(final.Region) {
+		return nil, fmt.Errorf("%w %q: a region is host labels separated by dots (letters, digits, inner dashes), e.g. us-west-2: check --region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region",
+			ErrInvalidRegion, final.Region)
+	}
 	if ep := final.BaseEndpoint; ep != nil {
-		if u, err := url.Parse(*ep); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, fmt.Errorf("the endpoint URL %q is not an http(s) URL: check --endpoint-url, AWS_ENDPOINT_URL_CODECATALYST, AWS_ENDPOINT_URL or the profile's endpoint_url", *ep)
+		const where = "check --endpoint-url, AWS_ENDPOINT_URL_CODECATALYST, AWS_ENDPOINT_URL or the profile's endpoint_url"
+		u, err := url.Parse(*ep)
+		switch {
+		case err == nil && u.Scheme == "http" && u.Host != "":
+			return nil, fmt.Errorf("%w: the endpoint URL %q is http://, and a bearer token is sent only over HTTPS: use https://, %s", ErrInsecureEndpoint, *ep, where)
+		case err != nil || u.Scheme != "https" || u.Host == "":
+			return nil, fmt.Errorf("the endpoint URL %q is not an https:// URL: %s", *ep, where)
 		}
 	}
 	if final.BearerAuthTokenProvider == nil {
@@ -180,7 +213,8 @@ func NewClient(ctx context.Context, optFns ...func(*Options)) (*codecatalyst.Cli
 		return nil, fmt.Errorf("%w: set %s, or use a profile with an sso_session and run `aws sso login` (%s has no sso_session)",
 			ErrNoToken, tokenEnv, profile)
 	}
-	if _, err := final.BearerAuthTokenProvider.RetrieveBearerToken(ctx); err != nil {
+	tok, err := final.BearerAuthTokenProvider.RetrieveBearerToken(ctx)
+	if err != nil {
 		if shared.SSOSession != nil && os.Getenv(tokenEnv) == "" {
 			name := shared.SSOSession.Name
 			return nil, fmt.Errorf("%w: the token of SSO session %q is missing or expired: run `aws sso login --sso-session %s`, or set %s: %w",
@@ -188,7 +222,41 @@ func NewClient(ctx context.Context, optFns ...func(*Options)) (*codecatalyst.Cli
 		}
 		return nil, fmt.Errorf("retrieving the bearer token: %w", err)
 	}
+	if i := invalidHeaderByte(tok.Value); i >= 0 {
+		from := tokenEnv
+		if os.Getenv(tokenEnv) == "" {
+			from = "the SSO session's cached token"
+		}
+		return nil, fmt.Errorf("%w: %s holds a character an HTTP header cannot hold (a control character such as a newline) at byte %d of %d: set the token alone, without line breaks",
+			ErrInvalidToken, from, i, len(tok.Value))
+	}
 	return client, nil
+}
+
+// validRegion reports whether region is what the endpoint rules accept:
+// host labels separated by dots, none starting or ending with a dash.
+func validRegion(region string) bool {
+	if region == "" {
+		return true // the endpoint rules' default
+	}
+	for label := range strings.SplitSeq(region, ".") {
+		if !smithyhttp.ValidHostLabel(label) || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// invalidHeaderByte is the index of the first byte of v that an HTTP
+// header value cannot hold (a control character other than a tab, or
+// DEL), or -1.
+func invalidHeaderByte(v string) int {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {
+			return i
+		}
+	}
+	return -1
 }
 
 // readCABundle reads the PEM file AWS_CA_BUNDLE names and checks that it

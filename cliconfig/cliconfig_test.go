@@ -547,3 +547,61 @@ func TestIsConnectionError(t *testing.T) {
 		})
 	}
 }
+
+// A setting every request would fail on is refused by NewClient, naming
+// the setting and the rule, with a sentinel error and never the token.
+func TestNewClientRefusesASettingEveryRequestWouldFailOn(t *testing.T) {
+	cases := []struct {
+		name     string
+		env      map[string]string
+		opts     cliconfig.Options
+		sentinel error
+		names    []string
+	}{
+		{name: "a region with a space", opts: cliconfig.Options{Region: "us east"}, sentinel: cliconfig.ErrInvalidRegion, names: []string{`"us east"`, "--region"}},
+		{name: "a region from AWS_REGION with an underscore", env: map[string]string{"AWS_REGION": "us_west_2"}, sentinel: cliconfig.ErrInvalidRegion, names: []string{"AWS_REGION"}},
+		{name: "a region label ending in a dash", opts: cliconfig.Options{Region: "us-west-.x"}, sentinel: cliconfig.ErrInvalidRegion, names: []string{"--region"}},
+		{name: "an http endpoint option", opts: cliconfig.Options{EndpointURL: "http://127.0.0.1:1"}, sentinel: cliconfig.ErrInsecureEndpoint, names: []string{"http://127.0.0.1:1", "--endpoint-url", "HTTPS"}},
+		{name: "an http endpoint from AWS_ENDPOINT_URL_CODECATALYST", env: map[string]string{"AWS_ENDPOINT_URL_CODECATALYST": "http://localhost:8080"}, sentinel: cliconfig.ErrInsecureEndpoint, names: []string{"AWS_ENDPOINT_URL_CODECATALYST"}},
+		{name: "a token with a trailing newline", env: map[string]string{"AWS_BEARER_TOKEN_CODECATALYST": secret + "\n"}, sentinel: cliconfig.ErrInvalidToken, names: []string{"AWS_BEARER_TOKEN_CODECATALYST", "newline"}},
+		{name: "a token with a carriage return inside", env: map[string]string{"AWS_BEARER_TOKEN_CODECATALYST": secret + "\r" + secret}, sentinel: cliconfig.ErrInvalidToken, names: []string{"AWS_BEARER_TOKEN_CODECATALYST"}},
+		{name: "a token with DEL", env: map[string]string{"AWS_BEARER_TOKEN_CODECATALYST": "\x7f" + secret}, sentinel: cliconfig.ErrInvalidToken, names: []string{"AWS_BEARER_TOKEN_CODECATALYST"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			isolate(t)
+			t.Setenv("AWS_CA_BUNDLE", "")
+			t.Setenv("AWS_BEARER_TOKEN_CODECATALYST", secret)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			client, err := cliconfig.NewClient(t.Context(), func(o *cliconfig.Options) { *o = tc.opts })
+			require.ErrorIs(t, err, tc.sentinel)
+			assert.Nil(t, client)
+			for _, n := range tc.names {
+				assert.Contains(t, err.Error(), n)
+			}
+			noSecret(t, err)
+		})
+	}
+}
+
+// The checks refuse only what a request would: ordinary regions, an
+// https endpoint and a token with a tab (a header may hold one) pass.
+func TestNewClientAcceptsValidRegionsEndpointsAndTokens(t *testing.T) {
+	for _, tc := range []struct{ region, endpoint, token string }{
+		{"us-west-2", "https://127.0.0.1:1", secret},
+		{"eu-central-1", "", secret},
+		{"us-gov-west-1", "https://codecatalyst.example.com/base", secret + "\t" + secret},
+		{"", "", "tok-ünï"},
+	} {
+		t.Run(tc.region+tc.endpoint, func(t *testing.T) {
+			isolate(t)
+			t.Setenv("AWS_CA_BUNDLE", "")
+			t.Setenv("AWS_BEARER_TOKEN_CODECATALYST", tc.token)
+			client, err := cliconfig.NewClient(t.Context(), func(o *cliconfig.Options) { o.Region, o.EndpointURL = tc.region, tc.endpoint })
+			require.NoError(t, err)
+			assert.NotNil(t, client)
+		})
+	}
+}

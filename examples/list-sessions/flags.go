@@ -85,7 +85,7 @@ func flagSet(f *flags, statuses *string) *flag.FlagSet {
 	fs.IntVar(&f.envPageSize, "dev-environment-page-size", 0, "space mode: dev environments per request, 1-50 (0: the service default)")
 	fs.IntVar(&f.concurrency, "concurrency", 0, fmt.Sprintf("space mode: session listings in flight at once, 1-64 (0: %d)", devsessions.DefaultConcurrency))
 	fs.StringVar(statuses, "statuses", "", "space mode: comma-separated dev environment statuses whose sessions are listed (default: RUNNING)")
-	fs.StringVar(&f.startingToken, "starting-token", "", "NextToken printed by a previous run (or, for one dev environment, by the AWS CLI); \"\" starts from the beginning")
+	fs.StringVar(&f.startingToken, "starting-token", "", "NextToken printed by a previous run (or, for one dev environment, by the AWS CLI); \"\" and None start from the beginning")
 	fs.StringVar(&f.output, "output", "json", "json, table or text")
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "endpoint URL (default: AWS_ENDPOINT_URL_CODECATALYST, else the service's)")
 	fs.StringVar(&f.region, "region", "", "AWS region")
@@ -104,11 +104,15 @@ func usage(w io.Writer) {
 	var f flags
 	var statuses string
 	fs := flagSet(&f, &statuses)
-	fs.SetOutput(w)
+	var defaults strings.Builder
+	fs.SetOutput(&defaults)
+	fs.PrintDefaults()
 	fmt.Fprintf(w, "Usage: list-sessions --space-name S [--project-name P [--dev-environment-id ID]] [flags]\n"+
 		"       list-sessions --space-name S [--project-name P] --watch [--interval D] [--checkpoint C] [flags]\n"+
 		"       list-sessions --demo [flags]\n\nFlags:\n")
-	fs.PrintDefaults()
+	// Each flag's line starts "  -name"; the command's flags are spelled
+	// with two dashes, as the AWS CLI's.
+	io.WriteString(w, strings.ReplaceAll("\n"+defaults.String(), "\n  -", "\n  --")[1:])
 	fmt.Fprintf(w, "\n%s", exitStatuses)
 }
 
@@ -122,7 +126,7 @@ func parse(args []string) (flags, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, err
 		}
-		return f, fmt.Errorf("%w (see --help)", err)
+		return f, fmt.Errorf("%s (see --help)", twoDashes(err.Error()))
 	}
 	if f.demo && f.space == "" {
 		f.space = devsessionstest.DemoSpace
@@ -156,6 +160,12 @@ func parse(args []string) (flags, error) {
 				return f, fmt.Errorf("--%s applies only to a space-wide listing: drop it, or drop --dev-environment-id", name)
 			}
 		}
+	}
+	if strings.TrimSpace(f.startingToken) == "None" {
+		// The AWS CLI starts from the beginning with --starting-token None
+		// (what its text output prints for no NextToken): so does the
+		// command, in both modes.
+		f.startingToken = ""
 	}
 	if err := f.checkTokenMode(); err != nil {
 		return f, err
@@ -200,6 +210,24 @@ func (f flags) checkWatch(set map[string]bool) error {
 		}
 	}
 	return nil
+}
+
+// flagMarkers are the places where the flag package's messages name a
+// flag, with one dash before its name.
+var flagMarkers = []string{"flag provided but not defined: -", "flag needs an argument: -", " for flag -", " for -"}
+
+// twoDashes is a message of the flag package with the flag it names
+// spelled with two dashes, as the command's flags are everywhere else
+// ("flag provided but not defined: --bogus"). Any other message is
+// returned as is.
+func twoDashes(msg string) string {
+	for _, m := range flagMarkers {
+		// The last one: a quoted value before it may hold anything.
+		if i := strings.LastIndex(msg, m); i >= 0 && !strings.HasPrefix(msg[i+len(m):], "-") {
+			return msg[:i+len(m)] + "-" + msg[i+len(m):]
+		}
+	}
+	return msg
 }
 
 // checkTokenMode refuses a --starting-token of the other mode, saying which

@@ -34,9 +34,19 @@ func TestMessagesInTheCommandsWords(t *testing.T) {
 		{"max items that would wrap to 1", []string{"--demo", "--max-items", "4294967297"}, 2,
 			"list-sessions: --max-items must be between 1 and 2147483647, or 0 for all sessions, got 4294967297\n"},
 		{"not a number: one line, not the whole usage", []string{"--demo", "--max-items", "abc"}, 2,
-			"list-sessions: invalid value \"abc\" for flag -max-items: parse error (see --help)\n"},
+			"list-sessions: invalid value \"abc\" for flag --max-items: parse error (see --help)\n"},
 		{"unknown flag", []string{"--demo", "--colour"}, 2,
-			"list-sessions: flag provided but not defined: -colour (see --help)\n"},
+			"list-sessions: flag provided but not defined: --colour (see --help)\n"},
+		{"unknown flag given with one dash", []string{"--demo", "-colour"}, 2,
+			"list-sessions: flag provided but not defined: --colour (see --help)\n"},
+		{"a flag without its value", []string{"--demo", "--max-items"}, 2,
+			"list-sessions: flag needs an argument: --max-items (see --help)\n"},
+		{"a boolean flag with a value that is not one", []string{"--demo=maybe"}, 2,
+			"list-sessions: invalid boolean value \"maybe\" for --demo: parse error (see --help)\n"},
+		{"a value holding what looks like a flag", []string{"--page-size", "x for flag -y"}, 2,
+			"list-sessions: invalid value \"x for flag -y\" for flag --page-size: parse error (see --help)\n"},
+		{"bad flag syntax as the flag package words it", []string{"---demo"}, 2,
+			"list-sessions: bad flag syntax: ---demo (see --help)\n"},
 		{"page size", []string{"--demo", "--page-size", "201"}, 2,
 			"list-sessions: --page-size must be between 1 and 200, or 0 for the service's default, got 201\n"},
 		{"dev environment without project", []string{"--demo", "--dev-environment-id", devsessionstest.DemoDevEnvironment}, 2,
@@ -81,4 +91,19 @@ func TestMaxItemsInt32Bound(t *testing.T) {
 		assert.Empty(t, stdout, v)
 	}
 	assert.Len(t, srv.Requests(), n, "refused before any request")
+}
+
+// --help spells every flag with two dashes, as the messages do.
+func TestHelpSpellsFlagsWithTwoDashes(t *testing.T) {
+	code, stdout, _ := runCmd(t, "--help")
+	require.Equal(t, 0, code)
+	flagLines := 0
+	for line := range strings.SplitSeq(stdout, "\n") {
+		if strings.HasPrefix(line, "  -") {
+			flagLines++
+			assert.True(t, strings.HasPrefix(line, "  --"), line)
+		}
+	}
+	assert.Equal(t, 18, flagLines, "one line per flag")
+	assert.Contains(t, stdout, "  --starting-token string\n")
 }

@@ -30,9 +30,13 @@
 // With --dev-environment-id (which needs --project-name) it lists that dev
 // environment's sessions as `aws codecatalyst list-dev-environment-sessions`
 // does: --output json, text and table print what the AWS CLI prints for the
-// same call, byte for byte (timestamps in RFC 3339; on a terminal the table
-// is coloured and fitted to its width, as the CLI's), and its NextToken
-// works with the AWS CLI's --starting-token (given the same --page-size).
+// same call, byte for byte (on a terminal the table is coloured and fitted
+// to its width, as the CLI's), but for two things: timestamps are printed
+// in RFC 3339 as the SDK parses them (the CLI echoes the service's string,
+// so its .000Z and +00:00 forms differ), and a run cut inside a page by
+// --max-items prints a NextToken that differs from the CLI's in string but
+// resumes at the same session either way. Its NextToken works with the AWS
+// CLI's --starting-token (given the same --page-size).
 // --max-items counts sessions and --page-size is sessions per request in
 // both modes; a NextToken resumes in the same mode, scope and page sizes
 // only.

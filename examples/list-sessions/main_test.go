@@ -515,6 +515,8 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 			func(s *devsessionstest.Server) { s.Script(3, accessDenied) }, 4, ""},
 		{"single, second page", append([]string{"--page-size", "3"}, demoArgs...),
 			func(s *devsessionstest.Server) { s.Script(2, accessDenied) }, 3, ""},
+		{"single, one session listed: the resume hint still shows", append([]string{"--page-size", "1"}, demoArgs...),
+			func(s *devsessionstest.Server) { s.Script(2, accessDenied) }, 1, ""},
 		{"space, at a dev environment's first page", spaceArgs,
 			func(s *devsessionstest.Server) { s.ScriptDevEnvironment(demoEnvID(t, "pay-main"), 1, accessDenied) }, 5 + 2,
 			" (dev environment " + demoEnvID(t, "pay-main") + " (pay-main) in project payments-api)"},
@@ -686,4 +688,36 @@ func binary(t *testing.T) string {
 	})
 	require.NoError(t, built.err, "building the command")
 	return built.path
+}
+
+// A setting every request would fail on exits 2 (retrying cannot help)
+// before any request, naming the flag or the variable and never the token.
+func TestASettingEveryRequestWouldFailOnExits2(t *testing.T) {
+	cases := []struct {
+		name, env, value string
+		args             []string
+		mention          string
+	}{
+		{name: "a region with a space", args: []string{"--region", "us east"}, mention: "--region"},
+		{name: "a region from AWS_REGION", env: "AWS_REGION", value: "us_east_1", mention: "AWS_REGION"},
+		{name: "an http endpoint flag", args: []string{"--endpoint-url", "http://127.0.0.1:9"}, mention: "--endpoint-url"},
+		{name: "an http endpoint variable", env: "AWS_ENDPOINT_URL_CODECATALYST", value: "http://127.0.0.1:9", mention: "AWS_ENDPOINT_URL_CODECATALYST"},
+		{name: "a token with a newline", env: "AWS_BEARER_TOKEN_CODECATALYST", value: secret + "\n", mention: "AWS_BEARER_TOKEN_CODECATALYST"},
+		{name: "a token with a control character", env: "AWS_BEARER_TOKEN_CODECATALYST", value: "a\x01" + secret, mention: "AWS_BEARER_TOKEN_CODECATALYST"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := serve(t, 3)
+			t.Setenv("AWS_ENDPOINT_URL_CODECATALYST", srv.URL)
+			if tc.env != "" {
+				t.Setenv(tc.env, tc.value)
+			}
+			code, stdout, stderr := runCmd(t, append(demoArgs, tc.args...)...)
+			assert.Equal(t, exitUsage, code, stderr)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, tc.mention)
+			assert.NotContains(t, stderr, "operation error", "refused before any request")
+			assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line")
+		})
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,6 +187,56 @@ func TestTableOnATerminalIsTheAWSCLIs(t *testing.T) {
 				require.Contains(t, theirs, ansiElement, "the CLI colours its table on a terminal")
 				assert.Equal(t, theirs, terminal(append([]string{ours}, args...)...))
 			})
+		}
+	}
+}
+
+// --starting-token None starts from the beginning, as the AWS CLI's does
+// (None is what its text output prints for no NextToken); in space mode
+// too.
+func TestStartingTokenNoneStartsFromTheBeginningAsTheAWSCLIs(t *testing.T) {
+	serveShapes(t)
+	env := awsEnv(t)
+	for _, output := range []string{"json", "text"} {
+		t.Run("one dev environment, "+output, func(t *testing.T) {
+			args := append([]string{"--max-items", "4", "--page-size", "2", "--output", output}, demoArgs...) // a page boundary: the same NextToken
+			cmd := exec.CommandContext(t.Context(), "aws", append([]string{"codecatalyst", "list-dev-environment-sessions", "--starting-token", "None"}, args...)...)
+			cmd.Env = env
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			theirs, err := cmd.Output()
+			require.NoError(t, err, stderr.String())
+			code, ours, errOut := runCmd(t, append([]string{"--starting-token", "None"}, args...)...)
+			require.Equal(t, 0, code, errOut)
+			assert.Equal(t, string(theirs), ours)
+			_, fromStart, _ := runCmd(t, args...)
+			assert.Equal(t, fromStart, ours, "the same as no --starting-token")
+		})
+	}
+	t.Run("space", func(t *testing.T) {
+		args := append([]string{"--max-items", "4"}, spaceArgs...)
+		code, ours, errOut := runCmd(t, append([]string{"--starting-token", "None"}, args...)...)
+		require.Equal(t, 0, code, errOut)
+		_, fromStart, _ := runCmd(t, args...)
+		assert.Equal(t, fromStart, ours)
+		assert.Len(t, decode(t, ours).Items, 4)
+	})
+}
+
+// Every ASCII character is quoted as Python's json module quotes it (with
+// ensure_ascii off, which for ASCII is encoding/json's quoting without
+// HTML escapes): control characters, the last of them (0x1f) included,
+// are escaped, alone or among other text; DEL is not.
+func TestJSONStringsQuoteEveryASCIICharacterAsPython(t *testing.T) {
+	for r := rune(0); r < 0x80; r++ {
+		for _, s := range []string{string(r), "a" + string(r) + "b"} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			require.NoError(t, enc.Encode(s))
+			var got strings.Builder
+			writeJSONString(&got, s)
+			assert.Equal(t, strings.TrimSuffix(want.String(), "\n"), got.String(), "%U in %q", r, s)
 		}
 	}
 }

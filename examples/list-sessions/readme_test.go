@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -8,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -214,7 +217,7 @@ func TestHelpAndReadmeListTheExitStatuses(t *testing.T) {
 		assert.Equal(t, 0, code)
 		assert.Empty(t, stderr)
 		assert.True(t, strings.HasPrefix(stdout, "Usage: list-sessions "), "on standard output, for a pager")
-		assert.Contains(t, stdout, "\n  -max-items int\n")
+		assert.Contains(t, stdout, "\n  --max-items int\n")
 		assert.True(t, strings.HasSuffix(stdout, "\n"+exitStatuses))
 	}
 	readme, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
@@ -227,4 +230,111 @@ func TestHelpAndReadmeListTheExitStatuses(t *testing.T) {
 	for _, status := range []string{"  0 ", "  1 ", "  2 ", "  130 ", " 143 "} {
 		assert.Contains(t, exitStatuses, status, "--help")
 	}
+}
+
+// handOver is the README's hand-over between the AWS CLI and the command
+// in "Tokens shared with the AWS CLI", read from its sh block.
+type handOver struct {
+	awsArgs, goArgs []string // after "aws" and after "go run ./examples/list-sessions"
+	lastID          string   // the last session the AWS CLI lists
+	token           string   // the NextToken it prints
+	nextID          string   // the session the command continues with
+}
+
+func readmeHandOver(t *testing.T) handOver {
+	t.Helper()
+	block := strings.ReplaceAll(readmeBlock(t, "## Tokens shared with the AWS CLI", "sh"), "\\\n", " ")
+	var h handOver
+	for line := range strings.SplitSeq(block, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "aws "):
+			h.awsArgs = strings.Fields(line)[1:]
+		case strings.HasPrefix(line, "go run ./examples/list-sessions "):
+			h.goArgs = strings.Fields(line)[3:]
+		case strings.HasPrefix(line, `# "NextToken": "`):
+			h.token = strings.TrimSuffix(strings.TrimPrefix(line, `# "NextToken": "`), `"`)
+		case strings.HasPrefix(line, "# continues with "):
+			h.nextID = strings.TrimPrefix(line, "# continues with ")
+		case strings.Contains(line, `"id": "`):
+			_, id, _ := strings.Cut(line, `"id": "`)
+			h.lastID, _, _ = strings.Cut(id, `"`)
+		}
+	}
+	require.NotEmpty(t, h.awsArgs, "the block has the aws command")
+	require.NotEmpty(t, h.goArgs, "the block has the go run command")
+	require.NotEmpty(t, h.token, "the block has the NextToken")
+	require.NotEmpty(t, h.nextID, "the block says where the command continues")
+	require.NotEmpty(t, h.lastID, "the block has the last session the CLI lists")
+	return h
+}
+
+// startEmulator runs the emulator as built from examples/emulator, with its
+// defaults, and returns the environment its export line sets.
+func startEmulator(t *testing.T) []string {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "emulator")
+	out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, filepath.Join(moduleRoot, "examples", "emulator")).CombinedOutput()
+	require.NoError(t, err, "building the emulator: %s", out)
+	cmd := exec.Command(bin, "--cert-file", filepath.Join(dir, "ca.pem"))
+	cmd.Env = scriptEnv(dir)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err, "the emulator's export line")
+	export, ok := strings.CutPrefix(strings.TrimSpace(line), "export ")
+	require.True(t, ok, line)
+	var env []string
+	for _, m := range regexp.MustCompile(`(\w+)='([^']*)'`).FindAllStringSubmatch(export, -1) {
+		env = append(env, m[1]+"="+m[2])
+	}
+	require.Len(t, env, 3, "endpoint, token and certificate: %s", line)
+	return env
+}
+
+// The README's hand-over runs as written against the emulator: the AWS
+// CLI prints the NextToken the README shows, and the command given it
+// continues at the session the README says. So the token cannot go stale.
+func TestReadmeTokenHandOverRunsAsWritten(t *testing.T) {
+	h := readmeHandOver(t)
+	emulator := startEmulator(t)
+	home := t.TempDir()
+	// The later HOME wins (exec keeps the last of a duplicate key).
+	env := append(append(scriptEnv(home), "HOME="+home, "NO_PROXY=127.0.0.1,localhost"), emulator...)
+
+	t.Run("the command continues where the README says", func(t *testing.T) {
+		cmd := exec.CommandContext(t.Context(), binary(t), h.goArgs...)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		require.NoError(t, err, stderr.String())
+		ids := decode(t, string(out)).ids()
+		require.NotEmpty(t, ids)
+		assert.Equal(t, h.nextID, ids[0])
+		assert.Contains(t, h.goArgs, h.token, "the command is given the README's NextToken")
+	})
+	t.Run("the AWS CLI prints the README's NextToken", func(t *testing.T) {
+		if _, err := exec.LookPath("aws"); err != nil {
+			t.Skip("SKIPPED: the AWS CLI (aws) is not installed; the README's aws command was not run")
+		}
+		cmd := exec.CommandContext(t.Context(), "aws", h.awsArgs...)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		require.NoError(t, err, stderr.String())
+		got := decode(t, string(out))
+		require.NotNil(t, got.NextToken)
+		assert.Equal(t, h.token, *got.NextToken)
+		ids := got.ids()
+		require.NotEmpty(t, ids)
+		assert.Equal(t, h.lastID, ids[len(ids)-1])
+	})
 }

@@ -93,7 +93,9 @@ func appendPyString(b []byte, s string) []byte {
 
 // Decode parses a StartingToken with botocore's precedence: a base64 JSON
 // object first, then the legacy "<token>___<n>" form, then a raw service
-// token. It reads a token as botocore 1.43 does: the base64 decoder drops
+// token; "None" alone, like "None___<n>", is the first page, as in
+// botocore (the AWS CLI's --starting-token None). It reads a token as
+// botocore 1.43 does: the base64 decoder drops
 // every character outside the base64 alphabet (white space anywhere,
 // included) and ignores non-zero bits after the last character, as
 // Python's b64decode does; the legacy and raw forms are taken verbatim,
@@ -125,6 +127,9 @@ func Decode(s string) (Position, error) {
 			// not the raw token the AWS CLI would never send either.
 			return Position{}, fmt.Errorf("base64 of a JSON %s, not of an object", kindName[kind])
 		}
+	}
+	if s == "None" { // botocore's legacy parser reads it as no token: the first page
+		return Position{}, nil
 	}
 	parts := strings.Split(s, "___")
 	switch {
