@@ -200,7 +200,10 @@ func (r *run) yieldStop(yield func(SpaceSession, error) bool) {
 // tells which of the pages not yet taken were delivered): a dev
 // environment whose sessions are all delivered is delivered in full, and
 // when nothing else remains the listing is done, so that a cap on the last
-// session ends with "".
+// session ends with "", whatever the Concurrency. To tell, it takes the rest
+// of the feed (reading the pages of dev environments that remain, and the
+// check of the reading, as a loop without MaxItems would) up to the first
+// dev environment with sessions to list.
 func (r *run) capAt(sl *slot) {
 	rest, ended := sl.state()
 	if !ended || sl.err != nil || sl.unsettled || sl.panicked || r.undelivered(sl.fp, rest) {
@@ -210,7 +213,7 @@ func (r *run) capAt(sl *slot) {
 		r.s.pos.markFull(sl.fp)
 	}
 	f := r.feed
-	if !f.ended || f.err != nil || f.unsettled || r.incomplete {
+	if !r.feedHoldsNoMore() || f.err != nil || f.unsettled || r.incomplete {
 		return
 	}
 	for _, next := range r.window[1:] {
@@ -220,6 +223,25 @@ func (r *run) capAt(sl *slot) {
 		}
 	}
 	r.s.done = true
+}
+
+// feedHoldsNoMore takes the rest of the feed, which fill leaves untaken
+// once Concurrency workers run (always with Concurrency 1), and reports
+// whether it ended without a dev environment to list the sessions of that
+// this run has not taken and that was not delivered in full. It stops at
+// the first such dev environment, or at the feed's end or error.
+func (r *run) feedHoldsNoMore() bool {
+	for {
+		env, ok := r.feed.pull()
+		if !ok {
+			return true
+		}
+		fp := fingerprintOf(*orEmpty(env.Id))
+		if _, dup := r.seen[fp]; dup || r.s.pos.inFull(fp) || !r.s.wants(env.Status) {
+			continue
+		}
+		return false
+	}
 }
 
 // undelivered reports whether pages hold a session of the dev environment
