@@ -18,6 +18,7 @@ type run struct {
 	ctx    context.Context // the caller's, cancelled when the loop ends
 	cancel context.CancelFunc
 	send   *sender
+	pace   *pacer // the send's, for every request of the run
 	conc   int
 	wg     sync.WaitGroup // the workers
 
@@ -38,8 +39,8 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 	if conc == 0 {
 		conc = DefaultConcurrency
 	}
-	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, seen: map[fingerprint]struct{}{}}
-	r.send = newSender(s.client, optFns, newPacer(), conc)
+	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, seen: map[fingerprint]struct{}{}, pace: newPacer()}
+	r.send = newSender(s.client, optFns, r.pace, conc)
 	r.feed = &envFeed{ctx: ctx, client: r.send, params: &s.params, pageSize: s.opts.DevEnvironmentPageSize}
 	return r
 }
