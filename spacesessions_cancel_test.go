@@ -322,3 +322,65 @@ func TestSpaceSessionsLoopBodyPanicWaitsForListingsInFlight(t *testing.T) {
 		panic("body bug")
 	}
 }
+
+// cancelingClient cancels the caller's context inside one operation's call
+// and then fails it with an error of its own, as a transport would that
+// noticed the cancellation first.
+type cancelingClient struct {
+	devsessions.SpaceSessionsAPIClient
+	cancel   context.CancelFunc
+	sessions bool // ListDevEnvironmentSessions, else ListDevEnvironments
+}
+
+var errTransport = errors.New("transport: connection reset")
+
+func (c cancelingClient) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	if !c.sessions {
+		c.cancel()
+		return nil, errTransport
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (c cancelingClient) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if c.sessions {
+		c.cancel()
+		return nil, errTransport
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// A failure of the feed or of a dev environment's listing under a
+// cancelled context is reported as the cancellation, once: never as the
+// failure, nor as a dev environment's failure.
+func TestSpaceSessionsFailureUnderCancelIsTheCancellation(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		sessions bool
+	}{
+		{"ListDevEnvironments fails", false},
+		{"ListDevEnvironmentSessions fails", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			sp := runningSpace(1, func(int) int { return 1 })
+			for range 20 { // the loop may see the cancellation or the failure first
+				ctx, cancel := context.WithCancel(t.Context())
+				c := cancelingClient{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions), cancel: cancel, sessions: tc.sessions}
+				var errs []error
+				for _, err := range devsessions.NewSpaceSessions(c, spaceInput()).Items(ctx) {
+					require.Error(t, err, "no session")
+					errs = append(errs, err)
+				}
+				cancel()
+				require.Len(t, errs, 1)
+				require.ErrorIs(t, errs[0], context.Canceled)
+				assert.NotErrorIs(t, errs[0], errTransport)
+				var de *devsessions.DevEnvironmentError
+				assert.False(t, errors.As(errs[0], &de), "%v", errs[0])
+			}
+		})
+	}
+}
