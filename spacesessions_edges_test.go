@@ -337,3 +337,27 @@ func TestSpaceSessionsStableDuplicateSettles(t *testing.T) {
 		}
 	}
 }
+
+// A dev environment listed twice while its first listing is still in the
+// window is listed once: the run passes over a dev environment it has taken
+// already, instead of asking for its sessions again.
+func TestSpaceSessionsDevEnvironmentListedTwiceIsAskedOnce(t *testing.T) {
+	for conc := 2; conc <= 4; conc++ {
+		t.Run(fmt.Sprintf("conc=%d", conc), func(t *testing.T) {
+			sp := newSpace(1, func(int) int { return 3 })
+			sp.envs = append(sp.envs, sp.envs[0], sp.envs[0])
+			fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
+			got, err := devsessions.NewSpaceSessions(fake, spaceInput(),
+				func(o *devsessions.SpaceSessionsOptions) { o.Concurrency = conc }).Collect(t.Context())
+			require.NoError(t, err)
+			require.Equal(t, sp.want, spaceIDs(got))
+			asked := 0
+			for _, rq := range fake.Requests() {
+				if rq.Operation == devsessionstest.OpListDevEnvironmentSessions {
+					asked++
+				}
+			}
+			assert.Equal(t, 1, asked, "one page of sessions, asked once")
+		})
+	}
+}
