@@ -384,3 +384,41 @@ func TestSpaceSessionsFailureUnderCancelIsTheCancellation(t *testing.T) {
 		})
 	}
 }
+
+// panicsFor panics in the session listing of one dev environment.
+type panicsFor struct {
+	devsessions.SpaceSessionsAPIClient
+	id       string
+	panicked chan struct{} // closed just before the panic
+}
+
+func (c panicsFor) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if *in.DevEnvironmentId == c.id {
+		close(c.panicked)
+		panic("listing bug")
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// A panic in the session listing of a dev environment still ahead in the
+// window when the loop breaks reaches the caller anyway, once the loop's
+// goroutines have ended: a break does not swallow it.
+func TestSpaceSessionsPanicAheadIsRaisedAfterABreak(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sp := runningSpace(2, func(int) int { return 2 })
+	c := panicsFor{devsessionstest.NewSpaceClient(sp.envs, sp.sessions), envID(1), make(chan struct{})}
+	s := devsessions.NewSpaceSessions(c, spaceInput(),
+		func(o *devsessions.SpaceSessionsOptions) { o.Concurrency = 2 })
+	var got []string
+	func() {
+		defer func() { assert.Equal(t, "listing bug", recover()) }()
+		for it, err := range s.Items(t.Context()) {
+			require.NoError(t, err)
+			got = append(got, aws.ToString(it.Session.Id))
+			<-c.panicked // the panic is pending in the window
+			break
+		}
+	}()
+	assert.Equal(t, []string{"s-0-0"}, got)
+}
