@@ -4,15 +4,21 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
 )
 
 // fakeClock is a pacer's clock that tests move: sleep moves it too, and
@@ -151,5 +157,71 @@ func TestIsThrottle(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, isThrottle(tc.err)) })
+	}
+}
+
+// Throttles scripted on chosen requests of a real client: the listing
+// completes with no error, every session once and in order, the retryer
+// retried the throttled attempts, and the pacer engaged (it made later
+// attempts wait their turn). The pacer's sleep is recorded, not slept, so
+// nothing depends on the machine's speed; rate-based figures are the
+// benchmark's (BenchmarkSpaceSessionsRateLimited).
+func TestSpaceSessionsUnderScriptedThrottles(t *testing.T) {
+	envs, sessions := devsessionstest.DemoSpaceData(6)
+	var want []string
+	for _, ss := range sessions {
+		want = append(want, aws.ToString(ss.Id))
+	}
+	throttled := []int{2, 3, 6} // ListDevEnvironmentSessions requests answered 429
+	for _, tc := range []struct {
+		name    string
+		retryer func(*codecatalyst.Options)
+	}{
+		{"standard retryer", func(*codecatalyst.Options) {}},
+		{"adaptive retryer", func(o *codecatalyst.Options) { o.Retryer = retry.NewAdaptiveMode() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{DevEnvironments: envs, Sessions: sessions})
+			require.NoError(t, err)
+			t.Cleanup(srv.Close)
+			srv.ScriptOperation(devsessionstest.OpListDevEnvironments, 1, devsessionstest.Fault{Status: http.StatusTooManyRequests})
+			for _, n := range throttled {
+				srv.ScriptOperation(devsessionstest.OpListDevEnvironmentSessions, n, devsessionstest.Fault{Status: http.StatusTooManyRequests})
+			}
+			s := NewSpaceSessions(srv.Client(tc.retryer), &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(devsessionstest.DemoSpace)},
+				func(o *SpaceSessionsOptions) { o.Concurrency, o.SessionPageSize = 2, 1 })
+			var waits atomic.Int32
+			r := s.newRun(t.Context(), nil)
+			r.pace.sleep = func(ctx context.Context, d time.Duration) error {
+				if d > 0 {
+					waits.Add(1)
+				}
+				return ctx.Err()
+			}
+			var got []string
+			var errs []error
+			func() {
+				defer r.close()
+				r.loop(func(it SpaceSession, err error) bool {
+					if err != nil {
+						errs = append(errs, err)
+					} else {
+						got = append(got, aws.ToString(it.Session.Id))
+					}
+					return true
+				})
+			}()
+			require.Empty(t, errs)
+			assert.Equal(t, want, got, "every session once, in order")
+			assert.Empty(t, s.ResumeToken(), "the listing completed")
+			retried := 0
+			for _, rq := range srv.Requests() {
+				if !strings.HasPrefix(rq.Attempt, "attempt=1;") {
+					retried++
+				}
+			}
+			assert.Equal(t, 1+len(throttled), retried, "each throttled attempt retried once")
+			assert.Positive(t, waits.Load(), "the pacer engaged: attempts after a throttle waited their turn")
+		})
 	}
 }

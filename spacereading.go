@@ -48,12 +48,14 @@ type pageRead struct {
 // Its pages are not one snapshot: a change before a page's place (an item
 // created, deleted or moved) shifts the pages after it, so that a reading
 // can skip an item or repeat one. A reading of one page is a snapshot, and
-// complete. A reading of several pages is checked once it has ended: each of
-// its pages is read again with the token it was asked with, up to
-// checkFlight at a time (so nearly at once: a snapshot of the whole
-// listing), and the reading is complete when every page gives
-// the same ids and the same "a page follows" as before, and no item came
-// twice in it. Else the listing is read again from its first page (the run
+// complete, without a check, even when an item came twice in it (the run
+// delivers it once). A reading of several pages is checked once it has
+// ended: each of its pages is read again with the token it was asked with,
+// up to checkFlight at a time (so nearly at once: a snapshot of the whole
+// listing), and the reading is complete when every page gives the same ids
+// and the same "a page follows" as before; an item that came twice in a
+// reading its check confirms is listed twice by the service, every time,
+// and is delivered once. Else the listing is read again from its first page (the run
 // passes over what it delivered), at most maxReadings times. A check that
 // fails (the service refusing a token a second time, say) leaves the reading
 // to be compared whole with the next one.
@@ -61,26 +63,17 @@ type readings struct {
 	count   int // readings started
 	pages   []pageRead
 	nextTok *string
-	seen    map[fingerprint]struct{}
-	twice   bool       // an item came twice in the current reading
 	prev    []pageRead // the reading before, when its check failed
 }
 
 // start begins a reading from the first page.
 func (rs *readings) start() {
 	rs.count++
-	rs.pages, rs.nextTok, rs.twice = rs.pages[:0], nil, false
-	rs.seen = map[fingerprint]struct{}{}
+	rs.pages, rs.nextTok = rs.pages[:0], nil
 }
 
 // add records a page read: the fingerprints of its items, its next token.
 func (rs *readings) add(ids []fingerprint, next *string) {
-	for _, f := range ids {
-		if _, twice := rs.seen[f]; twice {
-			rs.twice = true
-		}
-		rs.seen[f] = struct{}{}
-	}
 	rs.pages = append(rs.pages, pageRead{tok: rs.nextTok, hash: pageHash(ids), more: next != nil})
 	rs.nextTok = next
 }
@@ -90,7 +83,6 @@ func (rs *readings) add(ids []fingerprint, next *string) {
 // complete, to be read again, or neither (unsettled: out of readings).
 func (rs *readings) end(check func([]pageRead) (same bool, err error)) (complete, again bool) {
 	switch {
-	case rs.twice:
 	case len(rs.pages) <= 1:
 		complete = true
 	case rs.prev != nil && samePages(rs.pages, rs.prev):

@@ -50,10 +50,24 @@ func TestReadings(t *testing.T) {
 			assert.Equal(t, i < maxReadings, again, "reading %d", i)
 		}
 	})
-	t.Run("an item read twice is a change, whatever the check", func(t *testing.T) {
+	t.Run("an item read twice in one page is complete without a check", func(t *testing.T) {
+		var rs readings
+		readPages(&rs, []string{"a", "a"})
+		complete, again := rs.end(func([]pageRead) (bool, error) { panic("no check for one page") })
+		assert.True(t, complete)
+		assert.False(t, again)
+	})
+	t.Run("an item read twice across pages the check confirms is complete", func(t *testing.T) {
 		var rs readings
 		readPages(&rs, []string{"a"}, []string{"a"})
 		complete, again := rs.end(same)
+		assert.True(t, complete)
+		assert.False(t, again)
+	})
+	t.Run("an item read twice across pages that changed reads again", func(t *testing.T) {
+		var rs readings
+		readPages(&rs, []string{"a"}, []string{"a"})
+		complete, again := rs.end(changed)
 		assert.False(t, complete)
 		assert.True(t, again)
 	})

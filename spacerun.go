@@ -18,6 +18,7 @@ type run struct {
 	ctx    context.Context // the caller's, cancelled when the loop ends
 	cancel context.CancelFunc
 	send   *sender
+	pace   *pacer // the send's, for every request of the run
 	conc   int
 	wg     sync.WaitGroup // the workers
 
@@ -39,10 +40,9 @@ func (s *SpaceSessions) newRun(ctx context.Context, optFns []func(*codecatalyst.
 	if conc == 0 {
 		conc = DefaultConcurrency
 	}
-	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, seen: map[fingerprint]struct{}{}}
-	pace := newPacer()
-	pace.stats = s.stats
-	r.send = newSender(s.client, optFns, pace, conc, s.stats)
+	r := &run{s: s, ctx: ctx, cancel: cancel, conc: conc, seen: map[fingerprint]struct{}{}, pace: newPacer()}
+	r.pace.stats = s.stats
+	r.send = newSender(s.client, optFns, r.pace, conc, s.stats)
 	if s.opts.ResolveCreators {
 		r.users = newResolver(ctx, r.send, conc)
 	}
@@ -219,7 +219,10 @@ func (r *run) yieldStop(yield func(SpaceSession, error) bool) {
 // tells which of the pages not yet taken were delivered): a dev
 // environment whose sessions are all delivered is delivered in full, and
 // when nothing else remains the listing is done, so that a cap on the last
-// session ends with "".
+// session ends with "", whatever the Concurrency. To tell, it takes the rest
+// of the feed (reading the pages of dev environments that remain, and the
+// check of the reading, as a loop without MaxItems would) up to the first
+// dev environment with sessions to list.
 func (r *run) capAt(sl *slot) {
 	rest, ended := sl.state()
 	if !ended || sl.err != nil || sl.unsettled || sl.panicked || r.undelivered(sl.fp, rest) {
@@ -229,7 +232,7 @@ func (r *run) capAt(sl *slot) {
 		r.s.pos.markFull(sl.fp)
 	}
 	f := r.feed
-	if !f.ended || f.err != nil || f.unsettled || r.incomplete {
+	if !r.feedHoldsNoMore() || f.err != nil || f.unsettled || r.incomplete {
 		return
 	}
 	for _, next := range r.window[1:] {
@@ -239,6 +242,25 @@ func (r *run) capAt(sl *slot) {
 		}
 	}
 	r.s.done = true
+}
+
+// feedHoldsNoMore takes the rest of the feed, which fill leaves untaken
+// once Concurrency workers run (always with Concurrency 1), and reports
+// whether it ended without a dev environment to list the sessions of that
+// this run has not taken and that was not delivered in full. It stops at
+// the first such dev environment, or at the feed's end or error.
+func (r *run) feedHoldsNoMore() bool {
+	for {
+		env, ok := r.feed.pull()
+		if !ok {
+			return true
+		}
+		fp := fingerprintOf(*orEmpty(env.Id))
+		if _, dup := r.seen[fp]; dup || r.s.pos.inFull(fp) || !r.s.wants(env.Status) {
+			continue
+		}
+		return false
+	}
 }
 
 // undelivered reports whether pages hold a session of the dev environment

@@ -42,7 +42,9 @@ const maxConcurrency = 64
 type SpaceSessionsOptions struct {
 	// MaxItems caps the sessions delivered, across dev environments; the
 	// listing then stops and ResumeToken continues at the next session.
-	// 0 means no cap; a negative value is an error.
+	// Reached on the last session in scope it is the end (ResumeToken ""),
+	// for every Concurrency: the run first reads the rest of the dev
+	// environments to tell. 0 means no cap; a negative value is an error.
 	MaxItems int32
 
 	// StartingToken resumes a listing: a [SpaceSessions.ResumeToken] made
@@ -97,7 +99,8 @@ type SpaceSessionsOptions struct {
 // Order: dev environments in ListDevEnvironments order, each one's sessions
 // in the service's order: the same sequence for every Concurrency. A dev
 // environment listed twice in a run (a listing that shifted while it was
-// read) is delivered once, where it came first; a session listed twice, once.
+// read, or a service that lists it twice every time) is delivered once,
+// where it came first; a session listed twice, once.
 //
 // Checks: a listing of several pages is not one snapshot (a change before
 // a page's place shifts the pages after it, which can then skip an item or
@@ -105,8 +108,10 @@ type SpaceSessionsOptions struct {
 // dev environment's sessions) when it ends: it reads every page again with
 // the token it was asked with, 4 at a time (so nearly a snapshot; a dev
 // environment's within the Concurrency session requests in flight), and
-// the listing is complete when every page gives the same ids and no item
-// came twice.
+// the listing is complete when every page gives the same ids (an item
+// listed twice in pages the check confirms is listed so every time: it is
+// delivered once, and the listing settles). A listing of one page is a
+// snapshot, complete without a check, duplicates included.
 // Else it is read again from its first page, at most 4 times in a run,
 // after which the run ends with a ResumeToken that is not "" (resume
 // later); what a reading again finds that the run has not delivered is

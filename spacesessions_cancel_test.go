@@ -322,3 +322,103 @@ func TestSpaceSessionsLoopBodyPanicWaitsForListingsInFlight(t *testing.T) {
 		panic("body bug")
 	}
 }
+
+// cancelingClient cancels the caller's context inside one operation's call
+// and then fails it with an error of its own, as a transport would that
+// noticed the cancellation first.
+type cancelingClient struct {
+	devsessions.SpaceSessionsAPIClient
+	cancel   context.CancelFunc
+	sessions bool // ListDevEnvironmentSessions, else ListDevEnvironments
+}
+
+var errTransport = errors.New("transport: connection reset")
+
+func (c cancelingClient) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	if !c.sessions {
+		c.cancel()
+		return nil, errTransport
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (c cancelingClient) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if c.sessions {
+		c.cancel()
+		return nil, errTransport
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// A failure of the feed or of a dev environment's listing under a
+// cancelled context is reported as the cancellation, once: never as the
+// failure, nor as a dev environment's failure.
+func TestSpaceSessionsFailureUnderCancelIsTheCancellation(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		sessions bool
+	}{
+		{"ListDevEnvironments fails", false},
+		{"ListDevEnvironmentSessions fails", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			sp := runningSpace(1, func(int) int { return 1 })
+			for range 20 { // the loop may see the cancellation or the failure first
+				ctx, cancel := context.WithCancel(t.Context())
+				c := cancelingClient{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions), cancel: cancel, sessions: tc.sessions}
+				var errs []error
+				for _, err := range devsessions.NewSpaceSessions(c, spaceInput()).Items(ctx) {
+					require.Error(t, err, "no session")
+					errs = append(errs, err)
+				}
+				cancel()
+				require.Len(t, errs, 1)
+				require.ErrorIs(t, errs[0], context.Canceled)
+				assert.NotErrorIs(t, errs[0], errTransport)
+				var de *devsessions.DevEnvironmentError
+				assert.False(t, errors.As(errs[0], &de), "%v", errs[0])
+			}
+		})
+	}
+}
+
+// panicsFor panics in the session listing of one dev environment.
+type panicsFor struct {
+	devsessions.SpaceSessionsAPIClient
+	id       string
+	panicked chan struct{} // closed just before the panic
+}
+
+func (c panicsFor) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	if *in.DevEnvironmentId == c.id {
+		close(c.panicked)
+		panic("listing bug")
+	}
+	return c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// A panic in the session listing of a dev environment still ahead in the
+// window when the loop breaks reaches the caller anyway, once the loop's
+// goroutines have ended: a break does not swallow it.
+func TestSpaceSessionsPanicAheadIsRaisedAfterABreak(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sp := runningSpace(2, func(int) int { return 2 })
+	c := panicsFor{devsessionstest.NewSpaceClient(sp.envs, sp.sessions), envID(1), make(chan struct{})}
+	s := devsessions.NewSpaceSessions(c, spaceInput(),
+		func(o *devsessions.SpaceSessionsOptions) { o.Concurrency = 2 })
+	var got []string
+	func() {
+		defer func() { assert.Equal(t, "listing bug", recover()) }()
+		for it, err := range s.Items(t.Context()) {
+			require.NoError(t, err)
+			got = append(got, aws.ToString(it.Session.Id))
+			<-c.panicked // the panic is pending in the window
+			break
+		}
+	}()
+	assert.Equal(t, []string{"s-0-0"}, got)
+}

@@ -1,11 +1,15 @@
 package devsessions_test
 
 import (
+	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,4 +69,86 @@ func TestSpaceSessionsCapBeforeAFailedLastDevEnvironmentIsNotTheEnd(t *testing.T
 	}).Collect(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, []string{"s-1-0", "s-1-1"}, spaceIDs(rest))
+}
+
+// churnClient makes the first page of one listing different at every call
+// (a new item at its head), so that the listing never settles.
+type churnClient struct {
+	devsessions.SpaceSessionsAPIClient
+	envs, sessions bool // which listing churns
+	mu             sync.Mutex
+	n              int
+}
+
+func (c *churnClient) next() int { c.mu.Lock(); defer c.mu.Unlock(); c.n++; return c.n }
+
+func (c *churnClient) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	out, err := c.SpaceSessionsAPIClient.ListDevEnvironments(ctx, in, optFns...)
+	if err == nil && c.envs && in.NextToken == nil {
+		extra := out.Items[0]
+		extra.Id, extra.Status = aws.String(fmt.Sprintf("churn-%d", c.next())), types.DevEnvironmentStatusStopped
+		out.Items = append([]types.DevEnvironmentSummary{extra}, out.Items...)
+	}
+	return out, err
+}
+
+func (c *churnClient) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	out, err := c.SpaceSessionsAPIClient.ListDevEnvironmentSessions(ctx, in, optFns...)
+	if err == nil && c.sessions && in.NextToken == nil {
+		extra := out.Items[0]
+		extra.Id = aws.String(fmt.Sprintf("churn-%d", c.next()))
+		out.Items = append([]types.DevEnvironmentSessionSummary{extra}, out.Items...)
+	}
+	return out, err
+}
+
+// A listing of several pages that never settles (the dev environments', or
+// a dev environment's sessions) is read maxReadings times and then left
+// unsettled: no error, every session there all along delivered, and
+// ResumeToken is not "" (a later run lists again).
+func TestSpaceSessionsUnsettledListingIsNotTheEnd(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		envs, sessions bool
+	}{
+		{"dev environments that never settle", true, false},
+		{"sessions that never settle", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sp := newSpace(2, func(int) int { return 2 })
+			c := &churnClient{SpaceSessionsAPIClient: devsessionstest.NewSpaceClient(sp.envs, sp.sessions), envs: tc.envs, sessions: tc.sessions}
+			s := devsessions.NewSpaceSessions(c, spaceInput(), func(o *devsessions.SpaceSessionsOptions) {
+				o.DevEnvironmentPageSize, o.SessionPageSize = 1, 1
+			})
+			got, err := s.Collect(t.Context())
+			require.NoError(t, err)
+			assert.Subset(t, spaceIDs(got), sp.want, "every session there all along")
+			assert.NotEmpty(t, s.ResumeToken(), "unsettled: not the end")
+		})
+	}
+}
+
+// MaxItems reached on the last session is not the end when an earlier dev
+// environment failed: its sessions were not delivered.
+func TestSpaceSessionsCapAfterAFailedDevEnvironmentIsNotTheEnd(t *testing.T) {
+	sp := newSpace(2, func(int) int { return 2 })
+	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
+	fake.ScriptDevEnvironment(envID(0), 1, devsessionstest.Fault{Err: &types.ThrottlingException{Message: aws.String("injected")}})
+	s := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.MaxItems = 2 })
+	var got []string
+	var errs []error
+	for it, err := range s.Items(t.Context()) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		got = append(got, aws.ToString(it.Session.Id))
+	}
+	require.Len(t, errs, 1)
+	var de *devsessions.DevEnvironmentError
+	require.ErrorAs(t, errs[0], &de)
+	require.Equal(t, []string{"s-1-0", "s-1-1"}, got)
+	assert.NotEmpty(t, s.ResumeToken(), "the failed dev environment's sessions remain")
 }

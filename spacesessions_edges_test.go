@@ -300,3 +300,64 @@ func TestSpaceSessionsStoppedRunIsBoundedByTheWindow(t *testing.T) {
 		assert.LessOrEqual(t, c.maxAhead, 4*conc, "concurrency %d", conc)
 	}
 }
+
+// A dev environment or a session the service lists twice, every time (in
+// one page or across pages), is delivered once, and the listing ends with
+// "" in one loop: the readings agree, so the listing settles.
+func TestSpaceSessionsStableDuplicateSettles(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		dupEnv bool // else a session is listed twice
+	}{
+		{"a dev environment listed twice", true},
+		{"a session listed twice", false},
+	} {
+		for _, n := range []int{1, 5} { // one page, or several with every page size
+			for conc := 1; conc <= 4; conc++ {
+				for ps := int32(1); ps <= 3; ps++ {
+					t.Run(fmt.Sprintf("%s/envs=%d/conc=%d/pagesize=%d", tc.name, n, conc, ps), func(t *testing.T) {
+						sp := newSpace(n, func(int) int { return 3 })
+						if tc.dupEnv {
+							sp.envs = append(sp.envs, sp.envs[0])
+						} else {
+							sp.sessions = append(sp.sessions, sp.sessions[0])
+						}
+						s := devsessions.NewSpaceSessions(devsessionstest.NewSpaceClient(sp.envs, sp.sessions), spaceInput(),
+							func(o *devsessions.SpaceSessionsOptions) {
+								o.Concurrency = conc
+								o.DevEnvironmentPageSize, o.SessionPageSize = ps, ps
+							})
+						got, err := s.Collect(t.Context())
+						require.NoError(t, err)
+						assert.Equal(t, sp.want, spaceIDs(got), "every session once, in order")
+						assert.Empty(t, s.ResumeToken(), "the listing settled")
+					})
+				}
+			}
+		}
+	}
+}
+
+// A dev environment listed twice while its first listing is still in the
+// window is listed once: the run passes over a dev environment it has taken
+// already, instead of asking for its sessions again.
+func TestSpaceSessionsDevEnvironmentListedTwiceIsAskedOnce(t *testing.T) {
+	for conc := 2; conc <= 4; conc++ {
+		t.Run(fmt.Sprintf("conc=%d", conc), func(t *testing.T) {
+			sp := newSpace(1, func(int) int { return 3 })
+			sp.envs = append(sp.envs, sp.envs[0], sp.envs[0])
+			fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
+			got, err := devsessions.NewSpaceSessions(fake, spaceInput(),
+				func(o *devsessions.SpaceSessionsOptions) { o.Concurrency = conc }).Collect(t.Context())
+			require.NoError(t, err)
+			require.Equal(t, sp.want, spaceIDs(got))
+			asked := 0
+			for _, rq := range fake.Requests() {
+				if rq.Operation == devsessionstest.OpListDevEnvironmentSessions {
+					asked++
+				}
+			}
+			assert.Equal(t, 1, asked, "one page of sessions, asked once")
+		})
+	}
+}

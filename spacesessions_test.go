@@ -704,15 +704,23 @@ func TestSpaceSessionsResumeAcrossDeletions(t *testing.T) {
 
 // MaxItems reached on the last session of the space is the end: "", even
 // when dev environments with nothing to deliver follow.
+// The promise holds for every Concurrency (with 1, the feed's end is not
+// yet seen when the cap is reached), with and without stopped dev
+// environments after the last session.
 func TestSpaceSessionsCapOnTheLastSessionIsTheEnd(t *testing.T) {
-	sp := newSpace(9, func(int) int { return 2 }) // the last, 8, is STOPPED
-	require.Equal(t, types.DevEnvironmentStatusStopped, sp.envs[8].Status)
-	s := devsessions.NewSpaceSessions(devsessionstest.NewSpaceClient(sp.envs, sp.sessions), spaceInput(),
-		func(o *devsessions.SpaceSessionsOptions) { o.MaxItems = int32(len(sp.want)) })
-	got, err := s.Collect(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, sp.want, spaceIDs(got))
-	assert.Empty(t, s.ResumeToken(), "nothing remains")
+	for conc := 1; conc <= 4; conc++ {
+		for _, n := range []int{1, 3, 9} { // 9: the last, 8, is STOPPED
+			t.Run(fmt.Sprintf("conc=%d/envs=%d", conc, n), func(t *testing.T) {
+				sp := newSpace(n, func(int) int { return 2 })
+				s := devsessions.NewSpaceSessions(devsessionstest.NewSpaceClient(sp.envs, sp.sessions), spaceInput(),
+					func(o *devsessions.SpaceSessionsOptions) { o.MaxItems, o.Concurrency = int32(len(sp.want)), conc })
+				got, err := s.Collect(t.Context())
+				require.NoError(t, err)
+				assert.Equal(t, sp.want, spaceIDs(got))
+				assert.Empty(t, s.ResumeToken(), "nothing remains")
+			})
+		}
+	}
 }
 
 func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
