@@ -219,12 +219,13 @@ func (r *run) yieldStop(yield func(SpaceSession, error) bool) {
 // tells which of the pages not yet taken were delivered): a dev
 // environment whose sessions are all delivered is delivered in full, and
 // when nothing else remains the listing is done, so that a cap on the last
-// session ends with "", whatever the Concurrency. To tell, it takes the rest
+// session ends with "", whatever the Concurrency. To tell, it waits for the
+// workers of the window to end, and takes the rest
 // of the feed (reading the pages of dev environments that remain, and the
 // check of the reading, as a loop without MaxItems would) up to the first
 // dev environment with sessions to list.
 func (r *run) capAt(sl *slot) {
-	rest, ended := sl.state()
+	rest, ended := r.awaitEnd(sl)
 	if !ended || sl.err != nil || sl.unsettled || sl.panicked || r.undelivered(sl.fp, rest) {
 		return
 	}
@@ -236,12 +237,27 @@ func (r *run) capAt(sl *slot) {
 		return
 	}
 	for _, next := range r.window[1:] {
-		pages, ended := next.state()
+		pages, ended := r.awaitEnd(next)
 		if !ended || next.err != nil || next.unsettled || next.panicked || r.undelivered(next.fp, pages) {
 			return
 		}
 	}
 	r.s.done = true
+}
+
+// awaitEnd waits for sl's worker to end (its last page can come before
+// its end), or for the loop's ctx to end, and returns sl's state then.
+func (r *run) awaitEnd(sl *slot) (pages [][]types.DevEnvironmentSessionSummary, ended bool) {
+	for {
+		if pages, ended = sl.state(); ended {
+			return pages, ended
+		}
+		select {
+		case <-sl.ready:
+		case <-r.ctx.Done():
+			return sl.state()
+		}
+	}
 }
 
 // feedHoldsNoMore takes the rest of the feed, which fill leaves untaken
