@@ -137,15 +137,7 @@ func TestSpaceSessionsCapAfterAFailedDevEnvironmentIsNotTheEnd(t *testing.T) {
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
 	fake.ScriptDevEnvironment(envID(0), 1, devsessionstest.Fault{Err: &types.ThrottlingException{Message: aws.String("injected")}})
 	s := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.MaxItems = 2 })
-	var got []string
-	var errs []error
-	for it, err := range s.Items(t.Context()) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		got = append(got, aws.ToString(it.Session.Id))
-	}
+	got, errs := goOnPastErrors(t, s)
 	require.Len(t, errs, 1)
 	var de *devsessions.DevEnvironmentError
 	require.ErrorAs(t, errs[0], &de)

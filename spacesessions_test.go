@@ -78,6 +78,20 @@ func spaceInput() *codecatalyst.ListDevEnvironmentsInput {
 	return &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(testSpace)}
 }
 
+// goOnPastErrors runs s.Items to the end, going on past every error, and
+// returns the ids of the sessions delivered and the errors, in order.
+func goOnPastErrors(t *testing.T, s *devsessions.SpaceSessions) (ids []string, errs []error) {
+	t.Helper()
+	for it, err := range s.Items(t.Context()) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, aws.ToString(it.Session.Id))
+	}
+	return ids, errs
+}
+
 func spaceIDs(items []devsessions.SpaceSession) []string {
 	out := []string{}
 	for _, it := range items {
@@ -381,15 +395,7 @@ func TestSpaceSessionsErrors(t *testing.T) {
 		denied := &types.AccessDeniedException{Message: aws.String("no")}
 		fake.ScriptListDevEnvironments(2, devsessionstest.Fault{Err: denied})
 		s := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.DevEnvironmentPageSize = 5 })
-		var got []string
-		var errs []error
-		for it, err := range s.Items(t.Context()) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			got = append(got, aws.ToString(it.Session.Id))
-		}
+		got, errs := goOnPastErrors(t, s)
 		require.Len(t, errs, 1)
 		var ae *types.AccessDeniedException
 		assert.ErrorAs(t, errs[0], &ae)
