@@ -115,7 +115,7 @@ func ExampleSessionWatcher_Checkpoint() {
 		}
 	}
 	// Output:
-	// dsw1. 288 characters
+	// dsw2. 293 characters
 	// started sess-pay-main-03
 	// ended sess-pay-hotfix-00
 }

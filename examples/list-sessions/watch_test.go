@@ -73,7 +73,7 @@ func checkpointOf(t *testing.T, stderr string) string {
 	_, cp, ok := strings.Cut(stderr, "resume with --checkpoint ")
 	require.True(t, ok, stderr)
 	cp = strings.TrimSpace(cp)
-	require.True(t, strings.HasPrefix(cp, "dsw1."), cp)
+	require.True(t, strings.HasPrefix(cp, "dsw2."), cp)
 	return cp
 }
 
@@ -100,7 +100,7 @@ func TestWatchPrintsEachStartAndEndOnceAndTheCheckpointOnSIGTERM(t *testing.T) {
 		assert.NotEmpty(t, ev.DevEnvironment.CreatorID)
 	}
 	assert.True(t, strings.HasPrefix(lines[0], `{"event":"started","spaceName":"demo-space",`), lines[0])
-	assert.Contains(t, stderr, "list-sessions: stopped by SIGTERM; resume with --checkpoint dsw1.")
+	assert.Contains(t, stderr, "list-sessions: stopped by SIGTERM; resume with --checkpoint dsw2.")
 	cp := checkpointOf(t, stderr)
 
 	// Resumed over the same space: nothing to announce.
@@ -151,7 +151,7 @@ func TestWatchAndOlderThanFlagsRefused(t *testing.T) {
 		says string
 	}{
 		"interval without watch":   {[]string{"--interval", "5s"}, "--interval applies only to --watch"},
-		"checkpoint without watch": {[]string{"--checkpoint", "dsw1.x"}, "--checkpoint applies only to --watch"},
+		"checkpoint without watch": {[]string{"--checkpoint", "dsw2.x"}, "--checkpoint applies only to --watch"},
 		"watch one dev environment": {[]string{"--watch", "--project-name", "p", "--dev-environment-id", "d"},
 			"--watch watches a space or a project: drop --dev-environment-id"},
 		"watch with max-items":      {[]string{"--watch", "--max-items", "3"}, "--max-items does not apply to --watch"},
