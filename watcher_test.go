@@ -725,7 +725,11 @@ type settableSpace struct {
 	c  devsessions.SpaceSessionsAPIClient
 }
 
-func (l *settableSpace) set(c devsessions.SpaceSessionsAPIClient) { l.mu.Lock(); defer l.mu.Unlock(); l.c = c }
+func (l *settableSpace) set(c devsessions.SpaceSessionsAPIClient) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.c = c
+}
 func (l *settableSpace) get() devsessions.SpaceSessionsAPIClient {
 	l.mu.Lock()
 	defer l.mu.Unlock()
