@@ -95,7 +95,7 @@ func flagSet(f *flags, statuses *string) *flag.FlagSet {
 		"then print the --checkpoint to resume from on standard error and exit 0")
 	fs.DurationVar(&f.interval, "interval", devsessions.DefaultWatchInterval, "with --watch: time between the end of one poll and the start of the next")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "with --watch: the checkpoint a stopped --watch printed; it announces only what changed since")
-	fs.DurationVar(&f.olderThan, "older-than", 0, "print only sessions started more than this long ago, e.g. 8h (0: all); with --watch, events of such sessions")
+	fs.DurationVar(&f.olderThan, "older-than", 0, "print only sessions started more than this long ago, e.g. 8h (0: all); with --watch, a session is announced once it is that old")
 	return fs
 }
 
