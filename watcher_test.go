@@ -319,7 +319,7 @@ func TestSessionWatcherNotSeenIsNotEnded(t *testing.T) {
 				// The first page (5 dev environments) lists a new session and
 				// none of the others; the second page fails.
 				c := devsessionstest.NewSpaceClient(envs, []types.DevEnvironmentSessionSummary{added})
-				c.ScriptListDevEnvironments(2, devsessionstest.Fault{Err: errUnavailable})
+				c.ScriptOperation(devsessionstest.OpListDevEnvironments, 2, devsessionstest.Fault{Err: errUnavailable})
 				space.set(c)
 				return
 			}

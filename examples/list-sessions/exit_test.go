@@ -22,10 +22,10 @@ func TestRepeatedTokenExits2WithoutNextToken(t *testing.T) {
 		before int
 	}{
 		{"single", append([]string{"--page-size", "2"}, demoArgs...),
-			func(s *devsessionstest.Server) { s.Script(2, devsessionstest.ServerFault{RepeatToken: true}) }, 4},
+			func(s *devsessionstest.Server) { s.Script(2, devsessionstest.Fault{RepeatToken: true}) }, 4},
 		{"space", append([]string{"--page-size", "2", "--concurrency", "1"}, spaceArgs...),
 			func(s *devsessionstest.Server) {
-				s.ScriptDevEnvironment(devsessionstest.DemoDevEnvironment, 2, devsessionstest.ServerFault{RepeatToken: true})
+				s.ScriptDevEnvironment(devsessionstest.DemoDevEnvironment, 2, devsessionstest.Fault{RepeatToken: true})
 			}, 4},
 	}
 	for _, tc := range cases {
