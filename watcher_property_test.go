@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -629,6 +630,181 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 				cp := w.Checkpoint()
 				log += " | restart"
 				w, known = newWatcher(cp), known.checkpointed()
+			}
+		}
+	}
+}
+
+// churningSpace serves a wsSpace that changes while a poll lists it: each
+// request may first change the space (and, rarely, fail). It records the
+// states the space went through since the poll began, as sets of
+// "<dev environment id> <session id>" of the dev environments whose status
+// the watcher asks for.
+type churningSpace struct {
+	mu       sync.Mutex
+	sp       *wsSpace
+	o        wsOptions
+	fake     *devsessionstest.Client
+	churn    bool // the space changes during requests, some fail
+	states   []map[string]bool
+	requests int
+}
+
+func (c *churningSpace) state() map[string]bool {
+	out := map[string]bool{}
+	for _, e := range c.sp.envs {
+		if c.o.asked(e.sum.Status) {
+			for _, s := range e.sessions {
+				out[*e.sum.Id+" "+*s.Id] = true
+			}
+		}
+	}
+	return out
+}
+
+// beginPoll starts recording a poll's states, from the space as it is.
+func (c *churningSpace) beginPoll(churn bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.churn, c.states = churn, []map[string]bool{c.state()}
+}
+
+func (c *churningSpace) rebuild() {
+	var envs []types.DevEnvironmentSummary
+	var sessions []types.DevEnvironmentSessionSummary
+	for _, e := range c.sp.envs {
+		envs = append(envs, e.sum)
+		sessions = append(sessions, e.sessions...)
+	}
+	c.fake = devsessionstest.NewSpaceClient(envs, sessions)
+}
+
+// before is what a request does first: maybe change the space, maybe fail.
+func (c *churningSpace) before() (*devsessionstest.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.requests++
+	if c.churn {
+		if c.sp.rng.IntN(3) == 0 {
+			c.sp.change()
+			c.rebuild()
+			c.states = append(c.states, c.state())
+		}
+		if c.sp.rng.IntN(25) == 0 {
+			return nil, errWatchFault
+		}
+	}
+	return c.fake, nil
+}
+
+func (c *churningSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	f, err := c.before()
+	if err != nil {
+		return nil, err
+	}
+	return f.ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (c *churningSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	f, err := c.before()
+	if err != nil {
+		return nil, err
+	}
+	return f.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// Random chains of polls over a space that changes while the polls list
+// it (between any two requests: dev environments created, deleted, stopped,
+// started, moved; sessions started and ended), with failed requests,
+// breaks and restarts from checkpoints. No poll can be predicted, but every
+// event is true of the poll that announces it: a session announced as
+// started was in the space at some moment of that poll, one announced as
+// ended was not at some moment of it; a session's events alternate
+// started, ended, across the chain; and a poll of a quiet space without
+// faults leaves the watcher knowing exactly the space's sessions.
+func TestSessionWatcherEventsAreTrueWhileTheSpaceChangesDuringPolls(t *testing.T) {
+	cases := 400
+	if testing.Short() {
+		cases = 20
+	}
+	for seed := range uint64(cases) {
+		rng := rand.New(rand.NewPCG(seed, 1414))
+		sp := &wsSpace{rng: rng}
+		for range 1 + rng.IntN(7) {
+			sp.envs = append(sp.envs, sp.newEnv([]types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning,
+				types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}[rng.IntN(3)]))
+		}
+		o := wsOptions{envPage: []int32{0, 1, 2, 3}[rng.IntN(4)], sessionPage: []int32{0, 1, 2}[rng.IntN(3)], concurrency: 1 + rng.IntN(4)}
+		space := &churningSpace{sp: sp, o: o}
+		space.rebuild()
+		newWatcher := func(cp string) *devsessions.SessionWatcher {
+			return devsessions.NewSessionWatcher(space, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(watchSpaceName)},
+				func(w *devsessions.SessionWatcherOptions) {
+					w.Checkpoint, w.Concurrency = cp, o.concurrency
+					w.DevEnvironmentPageSize, w.SessionPageSize = o.envPage, o.sessionPage
+				})
+		}
+		w := newWatcher("")
+		history := map[string]devsessions.SessionEventKind{}
+		log := fmt.Sprintf("seed %d options %+v", seed, o)
+		const polls = 12
+		for i := range polls {
+			quiet := i == polls-1 || rng.IntN(4) == 0
+			if i > 0 {
+				space.mu.Lock()
+				sp.change()
+				space.rebuild()
+				space.mu.Unlock()
+			}
+			space.beginPoll(!quiet)
+			stop := -1
+			if !quiet && rng.IntN(4) == 0 {
+				stop = 1 + rng.IntN(6)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			devsessions.SetWatcherSleep(w, func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() })
+			n, failed := 0, false
+			for ev, err := range w.Events(ctx) {
+				if err != nil {
+					failed = true // scripted, or a token past a list that shrank
+					continue
+				}
+				n++
+				k := *ev.Session.DevEnvironment.Id + " " + *ev.Session.Session.Id
+				space.mu.Lock()
+				states := slices.Clone(space.states)
+				space.mu.Unlock()
+				present, absent := false, false
+				for _, st := range states {
+					present, absent = present || st[k], absent || !st[k]
+				}
+				if ev.Kind == devsessions.SessionStarted {
+					require.True(t, present, "%s poll %d: %s announced started, never in the space during the poll", log, i, k)
+					require.NotEqual(t, devsessions.SessionStarted, history[k], "%s poll %d: %s started twice", log, i, k)
+				} else {
+					require.True(t, absent, "%s poll %d: %s announced ended, in the space all through the poll", log, i, k)
+					require.Equal(t, devsessions.SessionStarted, history[k], "%s poll %d: %s ended without a start", log, i, k)
+				}
+				history[k] = ev.Kind
+				if n == stop {
+					break
+				}
+			}
+			cancel()
+			if quiet && !failed {
+				var known []string
+				for k, kind := range history {
+					if kind == devsessions.SessionStarted {
+						known = append(known, k)
+					}
+				}
+				require.ElementsMatch(t, slices.Collect(maps.Keys(space.states[0])), known,
+					"%s poll %d: after a quiet poll without faults the watcher knows the space", log, i)
+			}
+			if rng.IntN(3) == 0 {
+				w, log = newWatcher(w.Checkpoint()), log+fmt.Sprintf(" | restart after %d", i)
 			}
 		}
 	}
