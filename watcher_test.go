@@ -617,16 +617,23 @@ func TestSessionWatcherCheckpointFromAnotherGoroutineDuringLoop(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	var checkpoints []string
+	took := make(chan struct{}) // closed once a checkpoint was taken during the loop
 	go func() {
 		defer wg.Done()
 		for ctx.Err() == nil {
 			checkpoints = append(checkpoints, w.Checkpoint())
+			if len(checkpoints) == 1 {
+				close(took)
+			}
 		}
 	}()
 	n := 0
 	for _, err := range w.Events(ctx) {
 		require.NoError(t, err)
-		if n++; n == len(sessions) {
+		if n++; n == 1 {
+			<-took // the loop is in its first poll, its listing's goroutines running
+		}
+		if n == len(sessions) {
 			cancel()
 		}
 	}
