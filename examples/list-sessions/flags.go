@@ -67,8 +67,10 @@ const exitStatuses = `Exit status:
   130  interrupted by SIGINT, 143 by SIGTERM: what was listed is printed with
        the NextToken that resumes after it; a second signal exits at once.
 With --watch: 0 when SIGINT or SIGTERM stops it (the --checkpoint to resume
-from is on standard error); 2 bad flags or a --checkpoint refused; a failed
-poll or dev environment is reported on standard error and the watch goes on.
+from is on standard error); 1 when a line cannot be written (the --checkpoint
+printed announces that line's event again); 2 bad flags or a --checkpoint
+refused; a failed poll or dev environment is reported on standard error and
+the watch goes on.
 `
 
 // flagSet is the command's flags, parsed into f and statuses, printing
