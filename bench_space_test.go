@@ -184,7 +184,7 @@ func TestSpaceSessionsOverTheEndpoint(t *testing.T) {
 			// Earlier dev environments answer later: with 8 in flight,
 			// answers arrive out of order.
 			for i, e := range f.envs {
-				srv.ScriptDevEnvironment(aws.ToString(e.Id), 1, devsessionstest.ServerFault{Latency: time.Duration(7-i%8) * time.Millisecond})
+				srv.ScriptDevEnvironment(aws.ToString(e.Id), 1, devsessionstest.Fault{Latency: time.Duration(7-i%8) * time.Millisecond})
 			}
 			items, err := listSpace(t.Context(), srv.Client(), conc)
 			require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"maps"
 	"slices"
 	"strings"
@@ -21,8 +22,12 @@ import (
 // permanent: the watcher makes no request.
 var ErrInvalidCheckpoint = errors.New("devsessions: invalid checkpoint")
 
-// checkpointPrefix starts every checkpoint; "1" is the format's version.
-const checkpointPrefix = "dsw1."
+// checkpointPrefix starts every checkpoint; "2" is the format's version.
+const checkpointPrefix = "dsw2."
+
+// checkpointSum is the checksum that ends a checkpoint's bytes: any change
+// of up to 32 bits in a row (any one character changed) is detected.
+var checkpointSum = crc32.MakeTable(crc32.Castagnoli)
 
 // Checkpoint returns what the watcher knows, for
 // SessionWatcherOptions.Checkpoint: every session announced as started
@@ -31,9 +36,11 @@ const checkpointPrefix = "dsw1."
 // Checkpoint option held; while the input is invalid it returns that
 // option as given.
 //
-// It is "dsw1." and unpadded base64url of a binary encoding (the "1" is the
+// It is "dsw2." and unpadded base64url of a binary encoding (the "2" is the
 // format's version): the scope, then per dev environment its id, project,
-// alias and creatorId, then per session its id and startedTime. Ids in the
+// alias and creatorId, then per session its id and startedTime, then a
+// CRC-32C of all that (6 characters), so that a checkpoint damaged in
+// storage or in a copy is refused, not read as other knowledge. Ids in the
 // canonical lowercase UUID form take 17 bytes, other strings one byte more
 // than their length; a startedTime takes 6 bytes (9 or 10 with a fraction
 // of a second). So each session costs about 31 characters with UUID
@@ -55,9 +62,6 @@ func (w *SessionWatcher) Checkpoint() string {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.params == nil {
-		return ""
-	}
 	return encodeCheckpoint(w.known, aws.ToString(w.params.SpaceName), w.params.ProjectName)
 }
 
@@ -98,6 +102,7 @@ func encodeCheckpoint(known map[string]*knownEnv, space string, project *string)
 			b = appendCheckpointTime(b, k.sessions[sid].StartedTime)
 		}
 	}
+	b = binary.BigEndian.AppendUint32(b, crc32.Checksum(b, checkpointSum))
 	return checkpointPrefix + base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -105,16 +110,26 @@ func encodeCheckpoint(known map[string]*knownEnv, space string, project *string)
 func decodeCheckpoint(cp, space string, project *string) (map[string]*knownEnv, error) {
 	rest, ok := strings.CutPrefix(cp, checkpointPrefix)
 	if !ok {
-		if v, _, found := strings.Cut(cp, "."); found && strings.HasPrefix(v, "dsw") {
+		switch v, _, found := strings.Cut(cp, "."); {
+		case v == "dsw1" && found:
+			return nil, errors.New("checkpoint version \"dsw1\" (of a development version, without a checksum) is no longer read: start over")
+		case found && strings.HasPrefix(v, "dsw"):
 			return nil, fmt.Errorf("checkpoint version %q is not known to this version of devsessions", v)
 		}
 		return nil, errors.New("not a SessionWatcher checkpoint (it starts with \"" + checkpointPrefix + "\")")
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(rest)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(rest)
 	if err != nil {
 		return nil, errors.New("checkpoint is not unpadded base64url after its prefix")
 	}
-	d := &checkpointDecoder{b: raw}
+	if len(raw) < 4 {
+		return nil, errors.New("checkpoint is damaged: truncated")
+	}
+	body, sum := raw[:len(raw)-4], binary.BigEndian.Uint32(raw[len(raw)-4:])
+	if crc32.Checksum(body, checkpointSum) != sum {
+		return nil, errors.New("checkpoint is damaged: its checksum does not match (changed or cut short)")
+	}
+	d := &checkpointDecoder{b: body}
 	cpSpace, cpProject := d.string(), d.string()
 	if d.err == nil && (aws.ToString(cpSpace) != space || (cpProject == nil) != (project == nil) ||
 		(project != nil && *cpProject != *project)) {

@@ -109,6 +109,8 @@ func FuzzCheckpoint(f *testing.F) {
 	f.Add(w.Checkpoint())
 	f.Add("dsw1.")
 	f.Add("dsw1.FGRlbW8tc3BhY2UAAA")
+	f.Add("dsw2.")
+	f.Add("dsw2.FGRlbW8tc3BhY2UAAA")
 	f.Fuzz(func(t *testing.T, cp string) {
 		w, err := validCheckpoint(t, cp)
 		if err != nil {
@@ -121,4 +123,25 @@ func FuzzCheckpoint(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, canonical, again.Checkpoint())
 	})
+}
+
+// A checkpoint with any one character changed, dropped or added is
+// refused, never read as other knowledge.
+func TestCheckpointWithOneCharacterChangedIsRefused(t *testing.T) {
+	cp := checkpointOf(t, 2, func(i int) string { return fmt.Sprintf("sess-%d", i) },
+		func(i int) time.Time { return time.Unix(1.7e9+int64(i), 0) })
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	var damaged []string
+	for i := range len(cp) {
+		for _, c := range alphabet + "." {
+			if byte(c) != cp[i] {
+				damaged = append(damaged, cp[:i]+string(c)+cp[i+1:])
+			}
+		}
+		damaged = append(damaged, cp[:i]+cp[i+1:], cp[:i]+"A"+cp[i:])
+	}
+	for _, d := range damaged {
+		_, err := validCheckpoint(t, d)
+		require.ErrorIs(t, err, devsessions.ErrInvalidCheckpoint, "%q (of %q) was read", d, cp)
+	}
 }

@@ -119,7 +119,7 @@ func TestRealClientBreakAndContinue(t *testing.T) {
 
 func TestRealClientDuplicateToken(t *testing.T) {
 	srv := startServer(t, 10)
-	srv.Script(2, devsessionstest.ServerFault{RepeatToken: true})
+	srv.Script(2, devsessionstest.Fault{RepeatToken: true})
 	p := devsessions.NewListDevEnvironmentSessionsPaginator(srv.Client(), input(), opts(0, 3, ""))
 	items, err := p.Collect(t.Context())
 	require.ErrorIs(t, err, devsessions.ErrDuplicateToken)
@@ -144,8 +144,8 @@ func TestRealClientInvalidInputSendsNothing(t *testing.T) {
 func TestRealClientThrottling(t *testing.T) {
 	t.Run("retried throttles deliver every item exactly once", func(t *testing.T) {
 		srv := startServer(t, 10)
-		srv.Script(2, devsessionstest.ServerFault{Status: http.StatusTooManyRequests})
-		srv.Script(3, devsessionstest.ServerFault{Status: http.StatusTooManyRequests, RetryAfter: 5 * time.Millisecond})
+		srv.Script(2, devsessionstest.Fault{Status: http.StatusTooManyRequests})
+		srv.Script(3, devsessionstest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 5 * time.Millisecond})
 		p := devsessions.NewListDevEnvironmentSessionsPaginator(srv.Client(fastRetry), input(), opts(0, 4, ""))
 		items, err := p.Collect(t.Context())
 		require.NoError(t, err)
@@ -155,7 +155,7 @@ func TestRealClientThrottling(t *testing.T) {
 	t.Run("past the retry budget the error is typed and the token resumes", func(t *testing.T) {
 		srv := startServer(t, 10)
 		for req := 2; req <= 4; req++ {
-			srv.Script(req, devsessionstest.ServerFault{Status: http.StatusTooManyRequests})
+			srv.Script(req, devsessionstest.Fault{Status: http.StatusTooManyRequests})
 		}
 		p := devsessions.NewListDevEnvironmentSessionsPaginator(srv.Client(fastRetry), input(), opts(0, 4, ""))
 		items, err := p.Collect(t.Context())

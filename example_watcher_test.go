@@ -115,7 +115,76 @@ func ExampleSessionWatcher_Checkpoint() {
 		}
 	}
 	// Output:
-	// dsw1. 288 characters
+	// dsw2. 293 characters
 	// started sess-pay-main-03
 	// ended sess-pay-hotfix-00
+}
+
+// A job that records each event in a log it may fail to write: Undo takes
+// back the event it could not record, so that the checkpoint it saves
+// announces that event again.
+func ExampleSessionWatcher_Undo() {
+	space := devsessionstest.NewSpaceClient(devsessionstest.DemoSpaceData(0))
+	w := devsessions.NewSessionWatcher(space, paymentsProject)
+	record := func(ev devsessions.SessionEvent) error {
+		if aws.ToString(ev.Session.Session.Id) == "sess-pay-main-01" {
+			return fmt.Errorf("disk full")
+		}
+		fmt.Println("recorded", ev.Kind, aws.ToString(ev.Session.Session.Id))
+		return nil
+	}
+	for ev, err := range w.Events(context.Background()) {
+		if err != nil {
+			continue
+		}
+		if err := record(ev); err != nil {
+			fmt.Println("not recorded:", err)
+			_ = w.Undo(ev) // ErrNotLastEvent only for another event
+			break
+		}
+	}
+	saved := w.Checkpoint()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	restarted := devsessions.NewSessionWatcher(space, paymentsProject, func(o *devsessions.SessionWatcherOptions) {
+		o.Checkpoint = saved
+	})
+	for ev, err := range restarted.Events(ctx) {
+		if err == nil {
+			fmt.Println("announced again", ev.Kind, aws.ToString(ev.Session.Session.Id))
+			cancel()
+		}
+	}
+	// Output:
+	// recorded started sess-pay-main-00
+	// not recorded: disk full
+	// announced again started sess-pay-main-01
+}
+
+// A job that warns about sessions connected for more than 8 hours: with
+// OlderThan, each session is announced once, when it passes that age, and
+// its end when it ends.
+func ExampleSessionWatcherOptions_olderThan() {
+	envs, sessions := devsessionstest.DemoSpaceData(0)
+	i := slices.IndexFunc(sessions, func(s types.DevEnvironmentSessionSummary) bool { return aws.ToString(s.Id) == "sess-pay-main-01" })
+	sessions[i].StartedTime = aws.Time(time.Now().Add(-time.Hour)) // connected an hour ago: not yet
+	w := devsessions.NewSessionWatcher(devsessionstest.NewSpaceClient(envs, sessions), paymentsProject,
+		func(o *devsessions.SessionWatcherOptions) { o.OlderThan = 8 * time.Hour })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	for ev, err := range w.Events(ctx) {
+		if err != nil {
+			continue
+		}
+		fmt.Println("connected over 8h:", aws.ToString(ev.Session.Session.Id))
+		if n++; n == 3 {
+			cancel()
+		}
+	}
+	// Output:
+	// connected over 8h: sess-pay-main-00
+	// connected over 8h: sess-pay-main-02
+	// connected over 8h: sess-pay-hotfix-00
 }

@@ -10,3 +10,9 @@ import (
 func SetWatcherSleep(w *SessionWatcher, sleep func(ctx context.Context, d time.Duration) error) {
 	w.sleep = sleep
 }
+
+// SetWatcherClock replaces the clock a watcher reads when a poll begins
+// (for OlderThan).
+func SetWatcherClock(w *SessionWatcher, now func() time.Time) {
+	w.now = now
+}

@@ -130,11 +130,13 @@ func (r *run) finish(yield func(SpaceSession, error) bool) {
 		r.yieldStop(yield)
 	case f.err != nil:
 		yield(SpaceSession{}, f.err)
-	case f.unsettled || r.incomplete:
+	case f.unsettled:
 		// Nothing left in this run, but not everything delivered:
 		// ResumeToken stays, and a new loop lists again.
+	case r.incomplete:
+		r.s.envsListed = true
 	default:
-		r.s.done = true
+		r.s.envsListed, r.s.done = true, true
 	}
 }
 
@@ -182,13 +184,25 @@ func (r *run) drain(sl *slot, yield func(SpaceSession, error) bool) bool {
 		return false
 	case sl.err != nil:
 		r.incomplete = true
+		if !r.ended(sl, false) {
+			return false
+		}
 		return yield(SpaceSession{DevEnvironment: sl.env}, &DevEnvironmentError{DevEnvironment: sl.env, Err: sl.err})
 	case sl.unsettled:
 		r.incomplete = true
+		return r.ended(sl, false)
 	case sl.asked:
 		s.pos.markFull(sl.fp)
+		return r.ended(sl, true)
 	}
 	return true
+}
+
+// ended tells the SpaceSessions' envEnded, when set, that the listing of
+// an asked dev environment's sessions has ended, and reports whether the
+// loop goes on.
+func (r *run) ended(sl *slot, full bool) bool {
+	return r.s.envEnded == nil || r.s.envEnded(sl.env, full)
 }
 
 // deliver is the one place a session is delivered: it is recorded in the

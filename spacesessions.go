@@ -160,6 +160,16 @@ type SpaceSessions struct {
 	done      bool           // everything in scope has been delivered
 	delivered int32          // sessions delivered, for MaxItems
 	stats     *listingCounters
+
+	// For a SessionWatcher's poll. envEnded, when not nil, is called on
+	// the loop's goroutine each time the listing of a dev environment whose
+	// sessions are asked for ends, before its error (if any) is yielded:
+	// full when every one of its sessions was delivered. When it returns
+	// false the loop ends, as after a break. envsListed is set when a loop
+	// has listed the dev environments to their end, settled and without an
+	// error.
+	envEnded   func(env types.DevEnvironmentSummary, full bool) bool
+	envsListed bool
 }
 
 // NewSpaceSessions returns a listing of the active sessions of

@@ -62,7 +62,7 @@ func TestSpaceSessionsPanicUnderThrottlingIsRaised(t *testing.T) {
 	srv, err := devsessionstest.NewServer(devsessionstest.ServerOptions{DevEnvironments: sp.envs, Sessions: sp.sessions})
 	require.NoError(t, err)
 	defer srv.Close()
-	srv.ScriptDevEnvironment(envID(0), 2, devsessionstest.ServerFault{Status: 429, Code: "ThrottlingException"})
+	srv.ScriptDevEnvironment(envID(0), 2, devsessionstest.Fault{Status: 429, Code: "ThrottlingException"})
 	client := srv.Client(func(o *codecatalyst.Options) {
 		o.Retryer = retry.AddWithMaxBackoffDelay(retry.NewStandard(), 5*time.Millisecond)
 	})

@@ -126,7 +126,7 @@ func TestSpaceSessionsFirstRequestFailsAndItemsAgain(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	sp := newSpace(10, func(int) int { return 2 })
 	fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
-	fake.ScriptListDevEnvironments(1, devsessionstest.Fault{Err: &types.ThrottlingException{Message: aws.String("slow")}})
+	fake.ScriptOperation(devsessionstest.OpListDevEnvironments, 1, devsessionstest.Fault{Err: &types.ThrottlingException{Message: aws.String("slow")}})
 	s := devsessions.NewSpaceSessions(fake, spaceInput())
 	tok0 := s.ResumeToken()
 	_, err := s.Collect(t.Context())

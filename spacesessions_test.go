@@ -393,7 +393,7 @@ func TestSpaceSessionsErrors(t *testing.T) {
 		defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 		fake := devsessionstest.NewSpaceClient(sp.envs, sp.sessions)
 		denied := &types.AccessDeniedException{Message: aws.String("no")}
-		fake.ScriptListDevEnvironments(2, devsessionstest.Fault{Err: denied})
+		fake.ScriptOperation(devsessionstest.OpListDevEnvironments, 2, devsessionstest.Fault{Err: denied})
 		s := devsessions.NewSpaceSessions(fake, spaceInput(), func(o *devsessions.SpaceSessionsOptions) { o.DevEnvironmentPageSize = 5 })
 		got, errs := goOnPastErrors(t, s)
 		require.Len(t, errs, 1)
@@ -600,7 +600,7 @@ func TestSpaceSessionsOverTheRealClient(t *testing.T) {
 		require.NoError(t, err)
 		defer srv.Close()
 		client := srv.Client()
-		srv.ScriptDevEnvironment(envID(6), 1, devsessionstest.ServerFault{Status: 403, Code: "AccessDeniedException"})
+		srv.ScriptDevEnvironment(envID(6), 1, devsessionstest.Fault{Status: 403, Code: "AccessDeniedException"})
 		s := devsessions.NewSpaceSessions(client, spaceInput())
 		got, err := s.Collect(t.Context())
 		var ae *types.AccessDeniedException

@@ -22,7 +22,8 @@ const DefaultWatchInterval = time.Minute
 
 // SessionWatcherOptions configures a [SessionWatcher]. The zero value polls
 // every RUNNING dev environment in scope once a minute, 8 session listings
-// at a time, with the service's default page sizes, knowing nothing yet.
+// at a time, with the service's default page sizes, knowing nothing yet,
+// and announces every session.
 type SessionWatcherOptions struct {
 	// Interval is the time between the end of one poll and the start of
 	// the next. 0 means [DefaultWatchInterval]; a negative value is an
@@ -34,6 +35,15 @@ type SessionWatcherOptions struct {
 	// first poll then announces only what changed since. "" means none:
 	// the first poll announces every session as started.
 	Checkpoint string
+
+	// OlderThan, when positive, announces only sessions that started more
+	// than OlderThan before the poll began: a younger one, or one without
+	// a startedTime, is not announced yet, and is announced as started by
+	// the first poll in which it is old enough (so a job that warns about
+	// long sessions is told of each once, when it passes the age). A
+	// session once announced ends as any other. 0 means every session; a
+	// negative value is an error.
+	OlderThan time.Duration
 
 	// Concurrency, Statuses, DevEnvironmentPageSize, SessionPageSize and
 	// ResolveCreators have the meaning, the defaults and the ranges of the
@@ -97,15 +107,19 @@ type SessionEvent struct {
 // (from a Checkpoint, only those the checkpoint does not hold); each later
 // poll announces the sessions that appeared as started and those that are
 // gone as ended. A session is never announced started twice without an end
-// between, nor ended twice.
+// between, nor ended twice. (With OlderThan, a session appears when it is
+// old enough.)
 //
 // Not seen is not ended: a session ends only in a poll whose listing of
-// dev environments completed, and only when its dev environment's sessions
-// were listed in that poll (or its dev environment was not listed with a
-// status in Statuses: a dev environment that stops or is deleted ends its
-// sessions). A dev environment whose sessions cannot be listed (a
-// [*DevEnvironmentError]) keeps the sessions known for it; a poll in which
-// ListDevEnvironments fails announces no end at all.
+// dev environments completed and settled, and only when its dev
+// environment's sessions were listed in full in that poll (or its dev
+// environment was not listed with a status in Statuses: a dev environment
+// that stops or is deleted ends its sessions). Nothing is announced about
+// a dev environment whose sessions cannot be listed in full, neither starts
+// nor ends: one whose listing fails (a [*DevEnvironmentError], yielded), or
+// whose listing changed at every reading of [SpaceSessions]' check (no
+// error: the next poll tries again). A poll in which ListDevEnvironments
+// fails, or changed at every reading, announces no end at all.
 //
 // A SessionWatcher is not safe for concurrent use, except Checkpoint, which
 // may be called from any goroutine at any time.
@@ -116,9 +130,11 @@ type SessionWatcher struct {
 
 	err   error // invalid input, reported by every Events loop
 	sleep func(ctx context.Context, d time.Duration) error
+	now   func() time.Time // when a poll begins, for OlderThan
 
 	mu      sync.Mutex
-	known   map[string]*knownEnv // by dev environment id: every session seen and not ended
+	known   map[string]*knownEnv // by dev environment id: every session announced and not ended
+	last    *SessionEvent        // the last event yielded, until Undo or the next event
 	stats   WatcherStats         // of the polls ended; Poll is the last one's
 	listing *SpaceSessions       // the poll in progress, or nil
 }
@@ -137,13 +153,13 @@ type knownEnv struct {
 // must be nil). It applies optFns to a zero [SessionWatcherOptions].
 //
 // It never fails and sends nothing: invalid input (what NewSpaceSessions
-// refuses, a negative Interval, a Checkpoint that does not decode or was
-// made for another scope) is yielded by every Events loop, before any
-// request, as an error matching [ErrInvalidParameter] or
+// refuses, a negative Interval or OlderThan, a Checkpoint that does not
+// decode or was made for another scope) is yielded by every Events loop,
+// before any request, as an error matching [ErrInvalidParameter] or
 // [ErrInvalidCheckpoint].
 func NewSessionWatcher(client SpaceSessionsAPIClient, params *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*SessionWatcherOptions)) *SessionWatcher {
-	w := &SessionWatcher{client: client, sleep: waitInterval, known: map[string]*knownEnv{}}
+	w := &SessionWatcher{client: client, sleep: waitInterval, now: time.Now, known: map[string]*knownEnv{}}
 	for _, fn := range optFns {
 		fn(&w.opts)
 	}
@@ -157,11 +173,17 @@ func NewSessionWatcher(client SpaceSessionsAPIClient, params *codecatalyst.ListD
 }
 
 func (w *SessionWatcher) setup() error {
-	if w.opts.Interval < 0 {
+	switch {
+	case w.opts.Interval < 0:
 		return invalid("Interval must not be negative (0 means %v), got %v", DefaultWatchInterval, w.opts.Interval)
+	case w.opts.OlderThan < 0:
+		return invalid("OlderThan must not be negative (0 means every session), got %v", w.opts.OlderThan)
 	}
-	if w.opts.Checkpoint == "" || w.params == nil || aws.ToString(w.params.SpaceName) == "" {
-		return nil // what NewSpaceSessions refuses is reported by the first poll
+	if err := w.newListing().err; err != nil {
+		return err
+	}
+	if w.opts.Checkpoint == "" {
+		return nil
 	}
 	known, err := decodeCheckpoint(w.opts.Checkpoint, *w.params.SpaceName, w.params.ProjectName)
 	if err != nil {
@@ -177,13 +199,15 @@ func (w *SessionWatcher) setup() error {
 // yielded). When ctx is done, the loop returns without yielding its error:
 // that is how a watcher is stopped.
 //
-// In a poll, each session the watcher does not know is yielded as
-// started as soon as the listing delivers it, in the listing's order; after
-// the listing has completed, the sessions that are gone are yielded as
-// ended, ordered by dev environment id, then session id. An event counts
+// In a poll, the sessions the watcher does not know are yielded as started
+// in the listing's order, a dev environment's as soon as the listing of its
+// sessions has ended in full (a poll holds at most one dev environment's
+// sessions); after the listing has completed, the sessions that are gone
+// are yielded as ended, ordered by dev environment id, then session id. An event counts
 // when it is yielded: after a break (or ctx done) the watcher knows what
 // the loop was given, and a later Events loop, or a watcher made from its
-// Checkpoint, goes on from there without announcing anything twice.
+// Checkpoint, goes on from there without announcing anything twice. An
+// event the caller could not act on is taken back with [SessionWatcher.Undo].
 //
 // Errors: a [*DevEnvironmentError] is yielded where the listing gives it
 // and the poll goes on; any other error of a poll's listing
@@ -214,71 +238,111 @@ func (w *SessionWatcher) Events(ctx context.Context, optFns ...func(*codecatalys
 	}
 }
 
-// poll lists the space once and yields what changed. It reports whether
-// the loop goes on.
-func (w *SessionWatcher) poll(ctx context.Context, optFns []func(*codecatalyst.Options), yield func(SessionEvent, error) bool) bool {
-	ss := NewSpaceSessions(w.client, w.params, func(o *SpaceSessionsOptions) {
+// newListing is one poll's listing.
+func (w *SessionWatcher) newListing() *SpaceSessions {
+	return NewSpaceSessions(w.client, w.params, func(o *SpaceSessionsOptions) {
 		o.Concurrency, o.Statuses = w.opts.Concurrency, w.opts.Statuses
 		o.DevEnvironmentPageSize, o.SessionPageSize = w.opts.DevEnvironmentPageSize, w.opts.SessionPageSize
 		o.ResolveCreators = w.opts.ResolveCreators
 	})
+}
+
+// aPoll is the state of one poll.
+type aPoll struct {
+	w       *SessionWatcher
+	ctx     context.Context
+	yield   func(SessionEvent, error) bool
+	since   time.Time                  // sessions started before it are old enough (OlderThan)
+	held    []SpaceSession             // the sessions of the dev environment being listed, until its listing ends
+	seen    map[string]map[string]bool // by dev environment id, session id: seen in a listing that ended in full
+	failed  map[string]bool            // dev environments whose sessions could not be listed in full
+	stopped bool                       // the loop ended: a break, or ctx done
+}
+
+// poll lists the space once and yields what changed. It reports whether
+// the loop goes on.
+func (w *SessionWatcher) poll(ctx context.Context, optFns []func(*codecatalyst.Options), yield func(SessionEvent, error) bool) bool {
+	p := &aPoll{w: w, ctx: ctx, yield: yield, since: w.now().Add(-w.opts.OlderThan),
+		seen: map[string]map[string]bool{}, failed: map[string]bool{}}
+	ss := w.newListing()
+	ss.envEnded = p.envEnded
 	w.begin(ss)
 	defer w.end(ss)
-	seen := map[string]map[string]bool{} // by dev environment id, session id
-	failed := map[string]bool{}          // dev environments whose sessions could not be listed
 	for s, err := range ss.Items(ctx, optFns...) {
 		if ctx.Err() != nil {
 			return false // nothing is yielded after ctx is done
 		}
-		if err != nil {
-			var envErr *DevEnvironmentError
-			switch {
-			case errors.As(err, &envErr):
-				id := aws.ToString(envErr.DevEnvironment.Id)
-				failed[id] = true
-				w.mu.Lock()
-				if k := w.known[id]; k != nil {
-					k.env = envErr.DevEnvironment
-					if c := aws.ToString(k.env.CreatorId); c != k.creator.ID {
-						k.creator = User{ID: c}
-					}
-				}
-				w.mu.Unlock()
-				if !yield(SessionEvent{}, err) {
-					return false
-				}
-				continue
-			case errors.Is(err, ErrInvalidParameter), errors.Is(err, ErrInvalidStartingToken):
-				w.err = err // the same input every poll: it never succeeds
-				yield(SessionEvent{}, err)
-				return false
-			}
+		if err == nil {
+			p.held = append(p.held, s) // sessions come dev environment by dev environment
+			continue
+		}
+		var envErr *DevEnvironmentError
+		if !errors.As(err, &envErr) {
 			return yield(SessionEvent{}, err) // the listing failed: no ends
 		}
-		env, id := aws.ToString(s.DevEnvironment.Id), aws.ToString(s.Session.Id)
-		if seen[env] == nil {
-			seen[env] = map[string]bool{}
-		}
-		seen[env][id] = true
-		if !w.see(env, id, s) && !w.yieldEvent(yield, SessionEvent{Kind: SessionStarted, Session: s}) {
+		w.lastSeen(envErr.DevEnvironment)
+		if !yield(SessionEvent{}, err) {
 			return false
 		}
 	}
-	if ctx.Err() != nil {
+	if p.stopped || ctx.Err() != nil {
 		return false
 	}
+	if !ss.envsListed {
+		return true // the dev environments did not settle: not seen is not ended
+	}
+	return p.ends()
+}
+
+// envEnded is told by the listing that a dev environment's listing has
+// ended: its held sessions are announced when it ended in full, else
+// dropped (nothing is announced about what could not be listed).
+func (p *aPoll) envEnded(env types.DevEnvironmentSummary, full bool) bool {
+	id := aws.ToString(env.Id)
+	held := p.held
+	p.held = p.held[:0]
+	if !full {
+		p.failed[id] = true
+		return true
+	}
+	if p.seen[id] == nil {
+		p.seen[id] = map[string]bool{}
+	}
+	for _, s := range held {
+		if p.ctx.Err() != nil {
+			p.stopped = true
+			return false
+		}
+		sid := aws.ToString(s.Session.Id)
+		p.seen[id][sid] = true
+		if p.w.see(id, sid, s, p.since) {
+			continue
+		}
+		if !p.w.yieldEvent(p.yield, SessionEvent{Kind: SessionStarted, Session: s}) {
+			p.stopped = true
+			return false
+		}
+	}
+	return true
+}
+
+// ends yields the known sessions gone from a poll whose dev environments
+// were listed to their end: those not seen, but for the dev environments
+// whose sessions could not be listed.
+func (p *aPoll) ends() bool {
+	w := p.w
 	for _, env := range w.envIDs() {
-		if failed[env] {
+		if p.failed[env] {
 			continue
 		}
 		for _, id := range w.sessionIDs(env) {
-			if seen[env][id] {
+			if p.seen[env][id] {
 				continue
 			}
-			if ctx.Err() != nil {
+			if p.ctx.Err() != nil {
 				return false
 			}
-			if !w.yieldEvent(yield, SessionEvent{Kind: SessionEnded, Session: w.forget(env, id)}) {
+			if !w.yieldEvent(p.yield, SessionEvent{Kind: SessionEnded, Session: w.forget(env, id)}) {
 				return false
 			}
 		}
@@ -336,22 +400,92 @@ func (w *SessionWatcher) yieldEvent(yield func(SessionEvent, error) bool, ev Ses
 	} else {
 		w.stats.Ended++
 	}
+	w.last = &ev
 	w.mu.Unlock()
 	return yield(ev, nil)
 }
 
-// see records a session as last seen and reports whether it was known.
-func (w *SessionWatcher) see(env, id string, s SpaceSession) bool {
+// see records a session seen in a listing that ended in full, and reports
+// whether there is nothing to announce: it was known (it is updated to
+// as last seen), or it is too young for OlderThan (it stays unknown).
+// Otherwise it is known from now on, and the caller announces it.
+func (w *SessionWatcher) see(env, id string, s SpaceSession, since time.Time) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	k := w.known[env]
+	if k != nil {
+		if _, had := k.sessions[id]; had {
+			k.env, k.creator, k.sessions[id] = s.DevEnvironment, s.Creator, s.Session
+			return true
+		}
+	}
+	if w.opts.OlderThan > 0 && (s.Session.StartedTime == nil || !s.Session.StartedTime.Before(since)) {
+		return true
+	}
 	if k == nil {
 		k = &knownEnv{sessions: map[string]types.DevEnvironmentSessionSummary{}}
 		w.known[env] = k
 	}
-	_, had := k.sessions[id]
 	k.env, k.creator, k.sessions[id] = s.DevEnvironment, s.Creator, s.Session
-	return had
+	return false
+}
+
+// lastSeen records a dev environment as last seen (in a
+// *DevEnvironmentError) when sessions of it are known.
+func (w *SessionWatcher) lastSeen(env types.DevEnvironmentSummary) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if k := w.known[aws.ToString(env.Id)]; k != nil {
+		k.env = env
+		if c := aws.ToString(env.CreatorId); c != k.creator.ID {
+			k.creator = User{ID: c}
+		}
+	}
+}
+
+// ErrNotLastEvent is returned by [SessionWatcher.Undo] for an event that is
+// not the last one the watcher yielded, or one already undone.
+var ErrNotLastEvent = errors.New("devsessions: not the last event the watcher yielded")
+
+// Undo takes back the last event the watcher yielded, as if it had never
+// been yielded: for a start, the session is unknown again, and the next
+// poll (or a watcher made from Checkpoint) announces it as started if it is
+// still there; for an end, the session is known again, as last seen, and
+// the next poll announces its end again. Call it, in the loop or after it
+// ended, when the event could not be acted on (a write failed), before
+// saving Checkpoint. It returns [ErrNotLastEvent], and changes nothing,
+// for any other event, or for the last one already undone. Like Events, it
+// is not safe for concurrent use; Checkpoint and Stats may be called at the
+// same time from other goroutines.
+func (w *SessionWatcher) Undo(ev SessionEvent) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	last := w.last
+	if last == nil || last.Kind != ev.Kind || sessionKey(last.Session) != sessionKey(ev.Session) {
+		return ErrNotLastEvent
+	}
+	w.last = nil
+	env, id := aws.ToString(last.Session.DevEnvironment.Id), aws.ToString(last.Session.Session.Id)
+	k := w.known[env]
+	if last.Kind == SessionStarted {
+		delete(k.sessions, id)
+		if len(k.sessions) == 0 {
+			delete(w.known, env)
+		}
+		return nil
+	}
+	if k == nil {
+		k = &knownEnv{env: last.Session.DevEnvironment, creator: last.Session.Creator,
+			sessions: map[string]types.DevEnvironmentSessionSummary{}}
+		w.known[env] = k
+	}
+	k.sessions[id] = last.Session.Session
+	return nil
+}
+
+// sessionKey is a session's dev environment id and id.
+func sessionKey(s SpaceSession) [2]string {
+	return [2]string{aws.ToString(s.DevEnvironment.Id), aws.ToString(s.Session.Id)}
 }
 
 // forget removes a known session and returns it as last seen.

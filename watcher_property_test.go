@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -349,13 +350,18 @@ func listing(t *testing.T, client devsessions.SpaceSessionsAPIClient, o wsOption
 
 // poll is what a watcher that knows known yields for a poll whose listing
 // delivers seen, to a loop that breaks after stopAfter items (-1: never),
-// and it updates known as the watcher does: the sessions delivered that it
-// did not know start, as delivered and where delivered (a dev environment's
-// error where the listing gives it); when the listing completed, the known
-// sessions not delivered of dev environments without an error end, in id
-// order. A session delivered updates what is known of it and of its dev
-// environment, a dev environment's error what is known of it.
-func poll(known wsKnown, seen []wsItem, stopAfter int) []wsItem {
+// and it updates known as the watcher does. A dev environment's sessions
+// are held until its listing ends: followed by its own error, they are
+// dropped (nothing is announced about it and its known sessions stay);
+// otherwise those the watcher did not know start, in the listing's order,
+// when the next thing comes (another dev environment's session or error,
+// the listing's error, the end), but for those that started at or after
+// since (or at no known time) when olderThan is set: they are not known
+// yet. When the listing completed, the known sessions not delivered of dev
+// environments without an error end, in id order. A session announced or
+// known updates what is known of it and of its dev environment, a dev
+// environment's error what is known of it.
+func poll(known wsKnown, seen []wsItem, stopAfter int, olderThan bool, since time.Time) []wsItem {
 	var out []wsItem
 	emit := func(it wsItem) bool {
 		out = append(out, it)
@@ -363,13 +369,58 @@ func poll(known wsKnown, seen []wsItem, stopAfter int) []wsItem {
 	}
 	delivered := map[string]map[string]bool{}
 	failed := map[string]bool{}
+	var held []wsItem
+	flush := func() bool {
+		h := held
+		held = nil
+		for _, it := range h {
+			id, sid := aws.ToString(it.Session.DevEnvironment.Id), aws.ToString(it.Session.Session.Id)
+			if delivered[id] == nil {
+				delivered[id] = map[string]bool{}
+			}
+			delivered[id][sid] = true
+			k := known[id]
+			if k != nil {
+				if _, had := k.sessions[sid]; had {
+					k.env, k.creator, k.sessions[sid] = it.Session.DevEnvironment, it.Session.Creator, it.Session.Session
+					continue
+				}
+			}
+			if st := it.Session.Session.StartedTime; olderThan && (st == nil || !st.Before(since)) {
+				continue
+			}
+			if k == nil {
+				k = &wsKnownEnv{sessions: map[string]types.DevEnvironmentSessionSummary{}}
+				known[id] = k
+			}
+			k.env, k.creator, k.sessions[sid] = it.Session.DevEnvironment, it.Session.Creator, it.Session.Session
+			if !emit(wsItem{Kind: devsessions.SessionStarted, Session: it.Session}) {
+				return false
+			}
+		}
+		return true
+	}
+	heldEnv := func() string {
+		if len(held) == 0 {
+			return ""
+		}
+		return aws.ToString(held[0].Session.DevEnvironment.Id)
+	}
 	for _, it := range seen {
 		id := aws.ToString(it.Session.DevEnvironment.Id)
 		switch {
 		case it.ListErr:
+			if !flush() {
+				return out
+			}
 			emit(wsItem{ListErr: true})
 			return out
 		case it.ErrEnv != "":
+			if heldEnv() == it.ErrEnv {
+				held = nil
+			} else if !flush() {
+				return out
+			}
 			failed[it.ErrEnv] = true
 			if k := known[it.ErrEnv]; k != nil {
 				k.env = it.Session.DevEnvironment
@@ -382,21 +433,13 @@ func poll(known wsKnown, seen []wsItem, stopAfter int) []wsItem {
 			}
 			continue
 		}
-		sid := aws.ToString(it.Session.Session.Id)
-		if delivered[id] == nil {
-			delivered[id] = map[string]bool{}
-		}
-		delivered[id][sid] = true
-		k := known[id]
-		if k == nil {
-			k = &wsKnownEnv{sessions: map[string]types.DevEnvironmentSessionSummary{}}
-			known[id] = k
-		}
-		_, had := k.sessions[sid]
-		k.env, k.creator, k.sessions[sid] = it.Session.DevEnvironment, it.Session.Creator, it.Session.Session
-		if !had && !emit(wsItem{Kind: devsessions.SessionStarted, Session: it.Session}) {
+		if heldEnv() != id && !flush() {
 			return out
 		}
+		held = append(held, it)
+	}
+	if !flush() {
+		return out
 	}
 	for _, id := range slices.Sorted(maps.Keys(known)) {
 		if failed[id] {
@@ -420,12 +463,31 @@ func poll(known wsKnown, seen []wsItem, stopAfter int) []wsItem {
 	return out
 }
 
+// undo takes ev back from known, as SessionWatcher.Undo does.
+func undo(known wsKnown, ev devsessions.SessionEvent) {
+	id, sid := aws.ToString(ev.Session.DevEnvironment.Id), aws.ToString(ev.Session.Session.Id)
+	k := known[id]
+	if ev.Kind == devsessions.SessionStarted {
+		delete(k.sessions, sid)
+		if len(k.sessions) == 0 {
+			delete(known, id)
+		}
+		return
+	}
+	if k == nil {
+		k = &wsKnownEnv{env: ev.Session.DevEnvironment, creator: ev.Session.Creator, sessions: map[string]types.DevEnvironmentSessionSummary{}}
+		known[id] = k
+	}
+	k.sessions[sid] = ev.Session.Session
+}
+
 // Random chains of polls over a space that changes between them (dev
 // environments created, deleted, stopped, started, renamed; sessions
 // started and ended), with failed dev environments, dev environments
 // deleted while a poll lists them, failed ListDevEnvironments calls, loops
-// that break mid-poll or stop between polls, and restarts from
-// checkpoints. Every poll yields exactly the differences between what the
+// that break mid-poll (and at times take the last event back with Undo) or
+// stop between polls, restarts from checkpoints, and OlderThan over a
+// clock that advances with the polls. Every poll yields exactly the differences between what the
 // watcher knew and what the poll saw; across the chain a session's events
 // alternate started, ended; after a complete poll without faults the
 // watcher knows exactly the sessions of the space.
@@ -447,14 +509,21 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 		}
 		o.concurrency = 1 + rng.IntN(8)
 		interval := time.Duration(1+rng.IntN(3)) * time.Second
+		var olderThan time.Duration // sessions start in the 1e6 s after 1.7e9; a poll is 4e4 s after the one before
+		if rng.IntN(3) == 0 {
+			olderThan = time.Duration(1+rng.IntN(5e5)) * time.Second
+		}
+		var pollTime time.Time
 		var current atomic.Pointer[faultySpace]
 		live := &plannedSpace{&current}
 		newWatcher := func(cp string) *devsessions.SessionWatcher {
-			return devsessions.NewSessionWatcher(live, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(watchSpaceName)},
+			w := devsessions.NewSessionWatcher(live, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(watchSpaceName)},
 				func(w *devsessions.SessionWatcherOptions) {
 					w.Interval, w.Checkpoint, w.Concurrency, w.Statuses = interval, cp, o.concurrency, o.statuses
-					w.DevEnvironmentPageSize, w.SessionPageSize = o.envPage, o.sessionPage
+					w.DevEnvironmentPageSize, w.SessionPageSize, w.OlderThan = o.envPage, o.sessionPage, olderThan
 				})
+			devsessions.SetWatcherClock(w, func() time.Time { return pollTime })
+			return w
 		}
 		w := newWatcher("")
 		known := wsKnown{}
@@ -465,7 +534,8 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 		var want, got []wsItem
 		stop := -1
 		clean := false // the poll has no fault and no break
-		log := fmt.Sprintf("seed %d", seed)
+		undone := false
+		log := fmt.Sprintf("seed %d olderThan %v", seed, olderThan)
 
 		startPoll := func() {
 			if polls > 0 {
@@ -473,18 +543,23 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 			}
 			plan = sp.plan()
 			current.Store(sp.client(plan, o))
+			pollTime = time.Unix(1.7e9+int64(polls)*4e4, 0)
+			since := pollTime.Add(-olderThan)
 			seen := listing(t, sp.client(plan, o), o) // what this poll sees: the same space, the same faults
-			n := len(poll(known.clone(), seen, -1))
+			n := len(poll(known.clone(), seen, -1, olderThan > 0, since))
 			stop = -1
 			if n > 0 && rng.IntN(5) == 0 {
 				stop = 1 + rng.IntN(n)
 			}
-			want, got = poll(known, seen, stop), nil
+			want, got, undone = poll(known, seen, stop, olderThan > 0, since), nil, false
 			clean = stop < 0 && plan.listFail == nil && len(plan.envFail) == 0
 			log += fmt.Sprintf(" | poll %d plan %v stop %d", polls+1, plan, stop)
 		}
 		finishPoll := func() {
 			require.Equal(t, want, got, log)
+			if undone {
+				got = got[:len(got)-1] // taken back: as if never yielded
+			}
 			for _, it := range got {
 				if it.Kind == 0 {
 					continue
@@ -499,10 +574,13 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 			}
 			if clean {
 				var space, announced []string
+				since := pollTime.Add(-olderThan)
 				for _, e := range sp.envs {
 					if o.asked(e.sum.Status) {
 						for _, s := range e.sessions {
-							space = append(space, *e.sum.Id+" "+*s.Id)
+							if olderThan == 0 || (s.StartedTime != nil && s.StartedTime.Before(since)) {
+								space = append(space, *e.sum.Id+" "+*s.Id)
+							}
 						}
 					}
 				}
@@ -531,13 +609,20 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 				return nil
 			})
 			startPoll()
+			var last devsessions.SessionEvent
 			for ev, err := range w.Events(ctx) {
-				got = append(got, toItem(t, ev, err))
+				got, last = append(got, toItem(t, ev, err)), ev
 				if len(got) == stop {
 					break
 				}
 			}
 			cancel()
+			if open && last.Kind != 0 && len(got) == stop && rng.IntN(2) == 0 {
+				require.NoError(t, w.Undo(last), log)
+				require.ErrorIs(t, w.Undo(last), devsessions.ErrNotLastEvent, log)
+				undo(known, last)
+				undone, log = true, log+" undo"
+			}
 			if open {
 				finishPoll()
 			}
@@ -545,6 +630,181 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 				cp := w.Checkpoint()
 				log += " | restart"
 				w, known = newWatcher(cp), known.checkpointed()
+			}
+		}
+	}
+}
+
+// churningSpace serves a wsSpace that changes while a poll lists it: each
+// request may first change the space (and, rarely, fail). It records the
+// states the space went through since the poll began, as sets of
+// "<dev environment id> <session id>" of the dev environments whose status
+// the watcher asks for.
+type churningSpace struct {
+	mu       sync.Mutex
+	sp       *wsSpace
+	o        wsOptions
+	fake     *devsessionstest.Client
+	churn    bool // the space changes during requests, some fail
+	states   []map[string]bool
+	requests int
+}
+
+func (c *churningSpace) state() map[string]bool {
+	out := map[string]bool{}
+	for _, e := range c.sp.envs {
+		if c.o.asked(e.sum.Status) {
+			for _, s := range e.sessions {
+				out[*e.sum.Id+" "+*s.Id] = true
+			}
+		}
+	}
+	return out
+}
+
+// beginPoll starts recording a poll's states, from the space as it is.
+func (c *churningSpace) beginPoll(churn bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.churn, c.states = churn, []map[string]bool{c.state()}
+}
+
+func (c *churningSpace) rebuild() {
+	var envs []types.DevEnvironmentSummary
+	var sessions []types.DevEnvironmentSessionSummary
+	for _, e := range c.sp.envs {
+		envs = append(envs, e.sum)
+		sessions = append(sessions, e.sessions...)
+	}
+	c.fake = devsessionstest.NewSpaceClient(envs, sessions)
+}
+
+// before is what a request does first: maybe change the space, maybe fail.
+func (c *churningSpace) before() (*devsessionstest.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.requests++
+	if c.churn {
+		if c.sp.rng.IntN(3) == 0 {
+			c.sp.change()
+			c.rebuild()
+			c.states = append(c.states, c.state())
+		}
+		if c.sp.rng.IntN(25) == 0 {
+			return nil, errWatchFault
+		}
+	}
+	return c.fake, nil
+}
+
+func (c *churningSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	f, err := c.before()
+	if err != nil {
+		return nil, err
+	}
+	return f.ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (c *churningSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	f, err := c.before()
+	if err != nil {
+		return nil, err
+	}
+	return f.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// Random chains of polls over a space that changes while the polls list
+// it (between any two requests: dev environments created, deleted, stopped,
+// started, moved; sessions started and ended), with failed requests,
+// breaks and restarts from checkpoints. No poll can be predicted, but every
+// event is true of the poll that announces it: a session announced as
+// started was in the space at some moment of that poll, one announced as
+// ended was not at some moment of it; a session's events alternate
+// started, ended, across the chain; and a poll of a quiet space without
+// faults leaves the watcher knowing exactly the space's sessions.
+func TestSessionWatcherEventsAreTrueWhileTheSpaceChangesDuringPolls(t *testing.T) {
+	cases := 400
+	if testing.Short() {
+		cases = 20
+	}
+	for seed := range uint64(cases) {
+		rng := rand.New(rand.NewPCG(seed, 1414))
+		sp := &wsSpace{rng: rng}
+		for range 1 + rng.IntN(7) {
+			sp.envs = append(sp.envs, sp.newEnv([]types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning,
+				types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}[rng.IntN(3)]))
+		}
+		o := wsOptions{envPage: []int32{0, 1, 2, 3}[rng.IntN(4)], sessionPage: []int32{0, 1, 2}[rng.IntN(3)], concurrency: 1 + rng.IntN(4)}
+		space := &churningSpace{sp: sp, o: o}
+		space.rebuild()
+		newWatcher := func(cp string) *devsessions.SessionWatcher {
+			return devsessions.NewSessionWatcher(space, &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String(watchSpaceName)},
+				func(w *devsessions.SessionWatcherOptions) {
+					w.Checkpoint, w.Concurrency = cp, o.concurrency
+					w.DevEnvironmentPageSize, w.SessionPageSize = o.envPage, o.sessionPage
+				})
+		}
+		w := newWatcher("")
+		history := map[string]devsessions.SessionEventKind{}
+		log := fmt.Sprintf("seed %d options %+v", seed, o)
+		const polls = 12
+		for i := range polls {
+			quiet := i == polls-1 || rng.IntN(4) == 0
+			if i > 0 {
+				space.mu.Lock()
+				sp.change()
+				space.rebuild()
+				space.mu.Unlock()
+			}
+			space.beginPoll(!quiet)
+			stop := -1
+			if !quiet && rng.IntN(4) == 0 {
+				stop = 1 + rng.IntN(6)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			devsessions.SetWatcherSleep(w, func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() })
+			n, failed := 0, false
+			for ev, err := range w.Events(ctx) {
+				if err != nil {
+					failed = true // scripted, or a token past a list that shrank
+					continue
+				}
+				n++
+				k := *ev.Session.DevEnvironment.Id + " " + *ev.Session.Session.Id
+				space.mu.Lock()
+				states := slices.Clone(space.states)
+				space.mu.Unlock()
+				present, absent := false, false
+				for _, st := range states {
+					present, absent = present || st[k], absent || !st[k]
+				}
+				if ev.Kind == devsessions.SessionStarted {
+					require.True(t, present, "%s poll %d: %s announced started, never in the space during the poll", log, i, k)
+					require.NotEqual(t, devsessions.SessionStarted, history[k], "%s poll %d: %s started twice", log, i, k)
+				} else {
+					require.True(t, absent, "%s poll %d: %s announced ended, in the space all through the poll", log, i, k)
+					require.Equal(t, devsessions.SessionStarted, history[k], "%s poll %d: %s ended without a start", log, i, k)
+				}
+				history[k] = ev.Kind
+				if n == stop {
+					break
+				}
+			}
+			cancel()
+			if quiet && !failed {
+				var known []string
+				for k, kind := range history {
+					if kind == devsessions.SessionStarted {
+						known = append(known, k)
+					}
+				}
+				require.ElementsMatch(t, slices.Collect(maps.Keys(space.states[0])), known,
+					"%s poll %d: after a quiet poll without faults the watcher knows the space", log, i)
+			}
+			if rng.IntN(3) == 0 {
+				w, log = newWatcher(w.Checkpoint()), log+fmt.Sprintf(" | restart after %d", i)
 			}
 		}
 	}

@@ -319,7 +319,7 @@ func TestSessionWatcherNotSeenIsNotEnded(t *testing.T) {
 				// The first page (5 dev environments) lists a new session and
 				// none of the others; the second page fails.
 				c := devsessionstest.NewSpaceClient(envs, []types.DevEnvironmentSessionSummary{added})
-				c.ScriptListDevEnvironments(2, devsessionstest.Fault{Err: errUnavailable})
+				c.ScriptOperation(devsessionstest.OpListDevEnvironments, 2, devsessionstest.Fault{Err: errUnavailable})
 				space.set(c)
 				return
 			}
@@ -467,7 +467,7 @@ func TestSessionWatcherFromCheckpointAnnouncesOnlyChanges(t *testing.T) {
 	first := devsessions.NewSessionWatcher(space, watchedSpace())
 	watchPolls(t, first, 1, nil)
 	cp := first.Checkpoint()
-	require.True(t, strings.HasPrefix(cp, "dsw1."), cp)
+	require.True(t, strings.HasPrefix(cp, "dsw2."), cp)
 
 	again := devsessions.NewSessionWatcher(space, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = cp })
 	assert.Equal(t, cp, again.Checkpoint(), "before its first poll a watcher knows what its checkpoint held")
@@ -519,6 +519,15 @@ func TestSessionWatcherInvalidInputBeforeAnyRequest(t *testing.T) {
 	}{
 		"nil client": {nilClient: true, is: devsessions.ErrInvalidParameter, says: "client is nil"},
 		"nil params": {params: nil, is: devsessions.ErrInvalidParameter, says: "params is nil"},
+		"nil params with a checkpoint": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = spaceCheckpoint },
+			is: devsessions.ErrInvalidParameter, says: "params is nil"},
+		"empty space name with a checkpoint": {params: &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String("")},
+			opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = spaceCheckpoint },
+			is:  devsessions.ErrInvalidParameter, says: "SpaceName"},
+		"negative older-than": {opt: func(o *devsessions.SessionWatcherOptions) { o.OlderThan = -time.Second },
+			is: devsessions.ErrInvalidParameter, says: "OlderThan must not be negative"},
+		"an earlier version": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = "dsw1.FGRlbW8tc3BhY2UAAA" },
+			is: devsessions.ErrInvalidCheckpoint, says: `"dsw1" (of a development version, without a checksum) is no longer read`},
 		"negative interval": {opt: func(o *devsessions.SessionWatcherOptions) { o.Interval = -time.Second },
 			is: devsessions.ErrInvalidParameter, says: "Interval must not be negative"},
 		"concurrency out of range": {opt: func(o *devsessions.SessionWatcherOptions) { o.Concurrency = 65 },
@@ -526,12 +535,12 @@ func TestSessionWatcherInvalidInputBeforeAnyRequest(t *testing.T) {
 		"empty statuses": {opt: func(o *devsessions.SessionWatcherOptions) { o.Statuses = []types.DevEnvironmentStatus{} },
 			is: devsessions.ErrInvalidParameter, says: "Statuses"},
 		"not a checkpoint": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = "dss1.abc" },
-			is: devsessions.ErrInvalidCheckpoint, says: `starts with "dsw1."`},
+			is: devsessions.ErrInvalidCheckpoint, says: `starts with "dsw2."`},
 		"unknown version": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = "dsw9.AAAA" },
 			is: devsessions.ErrInvalidCheckpoint, says: `version "dsw9"`},
-		"damaged": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = spaceCheckpoint[:len(spaceCheckpoint)-3] },
+		"damaged": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = spaceCheckpoint[:len(spaceCheckpoint)-4] },
 			is: devsessions.ErrInvalidCheckpoint, says: "damaged"},
-		"not base64": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = "dsw1.***" },
+		"not base64": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = "dsw2.***" },
 			is: devsessions.ErrInvalidCheckpoint, says: "base64url"},
 		"made for another scope": {opt: func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = projectCheckpoint },
 			is: devsessions.ErrInvalidCheckpoint, says: `made for project "demo-project" of space "demo-space", not for space "demo-space"`},
@@ -544,14 +553,22 @@ func TestSessionWatcherInvalidInputBeforeAnyRequest(t *testing.T) {
 				client = nil
 			}
 			params := watchedSpace()
-			if name == "nil params" {
+			switch {
+			case tc.params != nil:
+				params = tc.params
+			case strings.HasPrefix(name, "nil params"):
 				params = nil
 			}
 			var optFns []func(*devsessions.SessionWatcherOptions)
 			if tc.opt != nil {
 				optFns = append(optFns, tc.opt)
 			}
+			var given devsessions.SessionWatcherOptions
+			for _, fn := range optFns {
+				fn(&given)
+			}
 			w := devsessions.NewSessionWatcher(client, params, optFns...)
+			assert.Equal(t, given.Checkpoint, w.Checkpoint(), "before the first poll, the checkpoint given")
 			for range 2 { // every loop says so
 				var errs []error
 				for ev, err := range w.Events(t.Context()) {
@@ -563,10 +580,6 @@ func TestSessionWatcherInvalidInputBeforeAnyRequest(t *testing.T) {
 				assert.Contains(t, errs[0].Error(), tc.says)
 			}
 			assert.Zero(t, fake.Calls(), "no request")
-			var given devsessions.SessionWatcherOptions
-			for _, fn := range optFns {
-				fn(&given)
-			}
 			assert.Equal(t, given.Checkpoint, w.Checkpoint(), "the checkpoint given is kept while the input is invalid")
 		})
 	}
@@ -604,23 +617,30 @@ func TestSessionWatcherCheckpointFromAnotherGoroutineDuringLoop(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	var checkpoints []string
+	took := make(chan struct{}) // closed once a checkpoint was taken during the loop
 	go func() {
 		defer wg.Done()
 		for ctx.Err() == nil {
 			checkpoints = append(checkpoints, w.Checkpoint())
+			if len(checkpoints) == 1 {
+				close(took)
+			}
 		}
 	}()
 	n := 0
 	for _, err := range w.Events(ctx) {
 		require.NoError(t, err)
-		if n++; n == len(sessions) {
+		if n++; n == 1 {
+			<-took // the loop is in its first poll, its listing's goroutines running
+		}
+		if n == len(sessions) {
 			cancel()
 		}
 	}
 	wg.Wait()
 	require.NotEmpty(t, checkpoints)
 	for _, cp := range checkpoints {
-		require.True(t, strings.HasPrefix(cp, "dsw1."))
+		require.True(t, strings.HasPrefix(cp, "dsw2."))
 	}
 	// The last checkpoint holds every session: a watcher from it is quiet.
 	quiet := devsessions.NewSessionWatcher(client, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.Checkpoint = w.Checkpoint() })
@@ -665,4 +685,185 @@ func TestSessionWatcherWithTheRealClient(t *testing.T) {
 	polls, _ = watchPolls(t, restarted, 1, nil)
 	assert.Equal(t, append(startedLines("sess-new"), endedLines("sess-docs-00", "sess-docs-01")...), polls[0].lines)
 	assert.Equal(t, aws.Time(time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)), polls[0].events[0].Session.Session.StartedTime)
+}
+
+// A dev environment whose sessions fail on a later page announces nothing,
+// not even the sessions of its earlier pages; a later poll that lists it
+// in full announces them.
+func TestSessionWatcherAnnouncesNothingAboutADevEnvironmentListedInPart(t *testing.T) {
+	envs, sessions := devsessionstest.DemoSpaceData(3)
+	demo := devsessionstest.DemoDevEnvironment
+	others := withoutSessionsOf(sessions, demo)
+	space := newSwapSpace(envs, sessions)
+	space.fake().ScriptDevEnvironment(demo, 2, devsessionstest.Fault{Err: errUnavailable})
+	w := devsessions.NewSessionWatcher(space, watchedSpace(), func(o *devsessions.SessionWatcherOptions) { o.SessionPageSize = 1 })
+	polls, _ := watchPolls(t, w, 2, func(int) { space.set(devsessionstest.NewSpaceClient(envs, sessions)) })
+	require.Len(t, polls, 2)
+	require.Len(t, polls[0].errs, 1)
+	var envErr *devsessions.DevEnvironmentError
+	require.ErrorAs(t, polls[0].errs[0], &envErr)
+	require.Equal(t, demo, aws.ToString(envErr.DevEnvironment.Id))
+	var ids []string
+	for _, ev := range polls[0].events {
+		assert.NotEqual(t, demo, aws.ToString(ev.Session.DevEnvironment.Id), "nothing about the dev environment listed in part")
+		ids = append(ids, aws.ToString(ev.Session.Session.Id))
+	}
+	assert.ElementsMatch(t, demoIDsOf(others), ids, "the others are announced")
+	var demoIDs []string
+	for _, s := range sessions {
+		if aws.ToString(s.DevEnvironmentId) == demo {
+			demoIDs = append(demoIDs, aws.ToString(s.Id))
+		}
+	}
+	assert.Equal(t, startedLines(demoIDs...), polls[1].lines, "listed in full, its sessions start, once each")
+}
+
+func demoIDsOf(sessions []types.DevEnvironmentSessionSummary) []string {
+	out := []string{}
+	for _, s := range sessions {
+		out = append(out, aws.ToString(s.Id))
+	}
+	return out
+}
+
+// settableSpace is a client a test replaces between polls.
+type settableSpace struct {
+	mu sync.Mutex
+	c  devsessions.SpaceSessionsAPIClient
+}
+
+func (l *settableSpace) set(c devsessions.SpaceSessionsAPIClient) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.c = c
+}
+func (l *settableSpace) get() devsessions.SpaceSessionsAPIClient {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.c
+}
+
+func (l *settableSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	return l.get().ListDevEnvironments(ctx, in, optFns...)
+}
+
+func (l *settableSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	return l.get().ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// A listing that never settles yields no error; the watcher announces
+// nothing it could not be sure of. Sessions that change at every reading:
+// nothing about their dev environments (no churned session starts, no
+// session ends). Dev environments that change at every reading: the
+// sessions listed in full start, but nothing ends. The next settled poll
+// announces the rest.
+func TestSessionWatcherAnnouncesNothingUnsettled(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		envs, sessions bool
+		unsettled      []string
+	}{
+		{"sessions that never settle", false, true, nil},
+		{"dev environments that never settle", true, false, startedLines("s-1-3")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sp := newSpace(2, func(int) int { return 3 })
+			added := sp.sessions[5]
+			added.Id = aws.String("s-1-3")
+			later := append(slices.Clone(sp.sessions[1:]), added) // s-0-0 gone, s-1-3 new; each listing of several pages
+			space := &settableSpace{c: devsessionstest.NewSpaceClient(sp.envs, sp.sessions)}
+			w := devsessions.NewSessionWatcher(space, spaceInput(), func(o *devsessions.SessionWatcherOptions) {
+				o.DevEnvironmentPageSize, o.SessionPageSize = 1, 1
+			})
+			polls, _ := watchPolls(t, w, 3, func(poll int) {
+				fake := devsessionstest.NewSpaceClient(sp.envs, later)
+				if poll == 1 {
+					space.set(&churnClient{SpaceSessionsAPIClient: fake, envs: tc.envs, sessions: tc.sessions})
+					return
+				}
+				space.set(fake)
+			})
+			require.Len(t, polls, 3)
+			assert.Equal(t, startedLines("s-0-0", "s-0-1", "s-0-2", "s-1-0", "s-1-1", "s-1-2"), polls[0].lines)
+			assert.Equal(t, tc.unsettled, polls[1].lines, "unsettled: nothing unsure")
+			want := endedLines("s-0-0")
+			if tc.unsettled == nil {
+				want = append(startedLines("s-1-3"), want...)
+			}
+			assert.Equal(t, want, polls[2].lines, "settled: the rest")
+		})
+	}
+}
+
+// Undo takes the last event back: a start is announced again by the next
+// poll, an end too; Checkpoint leaves it out; any other event, or the same
+// one twice, is ErrNotLastEvent and changes nothing.
+func TestSessionWatcherUndoTakesTheLastEventBack(t *testing.T) {
+	envs, sessions := devsessionstest.DemoSpaceData(3)
+	all := demoSessionIDs(3)
+	space := newSwapSpace(envs, sessions)
+	w := devsessions.NewSessionWatcher(space, watchedSpace())
+	require.ErrorIs(t, w.Undo(devsessions.SessionEvent{}), devsessions.ErrNotLastEvent, "nothing yielded yet")
+	var first, second devsessions.SessionEvent
+	for ev, err := range w.Events(t.Context()) {
+		require.NoError(t, err)
+		if first.Kind == 0 {
+			first = ev
+			continue
+		}
+		second = ev
+		break
+	}
+	require.ErrorIs(t, w.Undo(first), devsessions.ErrNotLastEvent, "not the last")
+	require.NoError(t, w.Undo(second))
+	require.ErrorIs(t, w.Undo(second), devsessions.ErrNotLastEvent, "undone already")
+	restarted := devsessions.NewSessionWatcher(space, watchedSpace(), func(o *devsessions.SessionWatcherOptions) {
+		o.Checkpoint = w.Checkpoint()
+	})
+	polls, _ := watchPolls(t, restarted, 1, nil)
+	require.Equal(t, startedLines(all[1:]...), polls[0].lines, "from the checkpoint: the undone start again, not the first")
+	polls, _ = watchPolls(t, w, 1, nil)
+	require.Equal(t, startedLines(all[1:]...), polls[0].lines, "the same watcher: the undone start again")
+
+	space.set(devsessionstest.NewSpaceClient(envs, nil))
+	order := sessionIDsByEnv(sessions)
+	var got []string
+	for ev, err := range w.Events(t.Context()) {
+		require.NoError(t, err)
+		got = append(got, eventLine(ev, err))
+		require.NoError(t, w.Undo(ev), "in the loop")
+		if len(got) == 2 {
+			break
+		}
+	}
+	require.Equal(t, endedLines(order[0], order[1]), got, "an undone end is not ended: the loop goes on to the next")
+	polls, _ = watchPolls(t, w, 1, nil)
+	assert.Equal(t, endedLines(order...), polls[0].lines, "the next poll ends them again, and the rest")
+}
+
+// With OlderThan, a session is announced when it is old enough (in the
+// first poll in which it started more than OlderThan before the poll
+// began), once; one without a start time never is; an announced session
+// ends as any other.
+func TestSessionWatcherOlderThanAnnouncesASessionWhenItIsOldEnough(t *testing.T) {
+	sp := newSpace(1, func(int) int { return 3 }) // started at epoch, +1m, +2m
+	sp.sessions[2].StartedTime = nil
+	epoch := *sp.sessions[0].StartedTime
+	space := &settableSpace{c: devsessionstest.NewSpaceClient(sp.envs, sp.sessions)}
+	w := devsessions.NewSessionWatcher(space, spaceInput(), func(o *devsessions.SessionWatcherOptions) { o.OlderThan = time.Hour })
+	clock := []time.Time{epoch.Add(time.Hour), epoch.Add(time.Hour + time.Second), epoch.Add(2 * time.Hour), epoch.Add(3 * time.Hour)}
+	polls := 0
+	devsessions.SetWatcherClock(w, func() time.Time { polls++; return clock[polls-1] })
+	got, _ := watchPolls(t, w, 4, func(poll int) {
+		if poll == 3 {
+			space.set(devsessionstest.NewSpaceClient(sp.envs, sp.sessions[1:]))
+		}
+	})
+	require.Len(t, got, 4)
+	assert.Empty(t, got[0].lines, "an hour exactly is not more than an hour")
+	assert.Equal(t, startedLines("s-0-0"), got[1].lines)
+	assert.Equal(t, startedLines("s-0-1"), got[2].lines, "aged past the hour")
+	assert.Equal(t, endedLines("s-0-0"), got[3].lines, "gone: ended; the one without a start time never announced")
 }

@@ -335,8 +335,8 @@ func TestNewClientKeepsTheSDKsRetries(t *testing.T) {
 	srv, cert := serve(t, home, secret, 3)
 	t.Setenv("AWS_CA_BUNDLE", cert)
 	t.Setenv("AWS_BEARER_TOKEN_CODECATALYST", secret)
-	srv.Script(1, devsessionstest.ServerFault{Status: http.StatusInternalServerError})
-	srv.Script(2, devsessionstest.ServerFault{Drop: true})
+	srv.Script(1, devsessionstest.Fault{Status: http.StatusInternalServerError})
+	srv.Script(2, devsessionstest.Fault{Drop: true})
 
 	client, err := cliconfig.NewClient(t.Context(), func(o *cliconfig.Options) {
 		o.EndpointURL = srv.URL

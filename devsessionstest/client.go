@@ -226,8 +226,9 @@ func (c *Client) ScriptOperation(op string, call int, f Fault) {
 // ScriptListDevEnvironments makes the call-th ListDevEnvironments call (1
 // for the first) return as f says.
 // It is ScriptOperation(OpListDevEnvironments, call, f), the name kept
-// from before every operation could be scripted; new code should call
-// ScriptOperation.
+// from before every operation could be scripted.
+//
+// Deprecated: use [Client.ScriptOperation] with [OpListDevEnvironments].
 func (c *Client) ScriptListDevEnvironments(call int, f Fault) {
 	c.ScriptOperation(OpListDevEnvironments, call, f)
 }

@@ -75,7 +75,9 @@ type Fault struct {
 }
 
 // ServerFault is [Fault], the name a Server's faults had before the Client
-// and the Server shared one type; new code should say Fault.
+// and the Server shared one type.
+//
+// Deprecated: use [Fault].
 type ServerFault = Fault
 
 // code is the error code f.Status answers with.

@@ -289,8 +289,9 @@ func (s *Server) ScriptDevEnvironment(id string, call int, f Fault) {
 // ScriptListDevEnvironments makes the call-th HTTP request (1 for the first,
 // retries included) to the ListDevEnvironments route answer as f says.
 // It is ScriptOperation(OpListDevEnvironments, call, f), the name kept
-// from before every operation could be scripted; new code should call
-// ScriptOperation.
+// from before every operation could be scripted.
+//
+// Deprecated: use [Server.ScriptOperation] with [OpListDevEnvironments].
 func (s *Server) ScriptListDevEnvironments(call int, f Fault) {
 	s.ScriptOperation(OpListDevEnvironments, call, f)
 }

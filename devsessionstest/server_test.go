@@ -164,8 +164,8 @@ func TestServerErrors(t *testing.T) {
 func TestServerFaults(t *testing.T) {
 	t.Run("throttling is retried by the SDK, with and without X-Amz-Retry-After", func(t *testing.T) {
 		srv := newServer(t, 5)
-		srv.Script(1, devsessionstest.ServerFault{Status: http.StatusTooManyRequests})
-		srv.Script(2, devsessionstest.ServerFault{Status: http.StatusTooManyRequests, RetryAfter: 10 * time.Millisecond})
+		srv.Script(1, devsessionstest.Fault{Status: http.StatusTooManyRequests})
+		srv.Script(2, devsessionstest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 10 * time.Millisecond})
 		out, err := srv.Client(fastRetry).ListDevEnvironmentSessions(t.Context(), demoInput())
 		require.NoError(t, err)
 		assert.Len(t, out.Items, 5)
@@ -175,7 +175,7 @@ func TestServerFaults(t *testing.T) {
 	})
 	t.Run("a 500 surfaces as the service's error code", func(t *testing.T) {
 		srv := newServer(t, 5)
-		srv.Script(1, devsessionstest.ServerFault{Status: http.StatusInternalServerError})
+		srv.Script(1, devsessionstest.Fault{Status: http.StatusInternalServerError})
 		_, err := srv.Client(noRetry).ListDevEnvironmentSessions(t.Context(), demoInput())
 		var apiErr smithy.APIError
 		require.ErrorAs(t, err, &apiErr)
@@ -183,7 +183,7 @@ func TestServerFaults(t *testing.T) {
 	})
 	t.Run("a dropped connection is an error and is retried", func(t *testing.T) {
 		srv := newServer(t, 5)
-		srv.Script(1, devsessionstest.ServerFault{Drop: true})
+		srv.Script(1, devsessionstest.Fault{Drop: true})
 		_, err := srv.Client(noRetry).ListDevEnvironmentSessions(t.Context(), demoInput())
 		require.Error(t, err)
 		out, err := srv.Client(fastRetry).ListDevEnvironmentSessions(t.Context(), demoInput())
@@ -192,7 +192,7 @@ func TestServerFaults(t *testing.T) {
 	})
 	t.Run("latency delays the answer", func(t *testing.T) {
 		srv := newServer(t, 5)
-		srv.Script(1, devsessionstest.ServerFault{Latency: time.Second})
+		srv.Script(1, devsessionstest.Fault{Latency: time.Second})
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		_, err := srv.Client(noRetry).ListDevEnvironmentSessions(ctx, demoInput())
@@ -200,7 +200,7 @@ func TestServerFaults(t *testing.T) {
 	})
 	t.Run("RepeatToken answers with the request's own token", func(t *testing.T) {
 		srv := newServer(t, 9)
-		srv.Script(2, devsessionstest.ServerFault{RepeatToken: true})
+		srv.Script(2, devsessionstest.Fault{RepeatToken: true})
 		in := demoInput()
 		in.MaxResults = aws.Int32(2)
 		out, err := srv.Client().ListDevEnvironmentSessions(t.Context(), in)
@@ -443,8 +443,8 @@ func TestServerFaultsOneDevEnvironmentAmongConcurrentRequests(t *testing.T) {
 	envs, _ := devsessionstest.DemoSpaceData(5)
 	srv := newSpaceServer(t, devsessionstest.ServerOptions{})
 	victim := aws.ToString(envs[4].Id)
-	srv.ScriptDevEnvironment(victim, 1, devsessionstest.ServerFault{Status: http.StatusForbidden, Code: "AccessDeniedException"})
-	srv.ScriptDevEnvironment(victim, 2, devsessionstest.ServerFault{Status: http.StatusNotFound, Code: "ResourceNotFoundException"})
+	srv.ScriptDevEnvironment(victim, 1, devsessionstest.Fault{Status: http.StatusForbidden, Code: "AccessDeniedException"})
+	srv.ScriptDevEnvironment(victim, 2, devsessionstest.Fault{Status: http.StatusNotFound, Code: "ResourceNotFoundException"})
 
 	type result struct {
 		id  string
@@ -590,7 +590,7 @@ func TestServerRateLimit(t *testing.T) {
 
 func TestServerScriptsTheNthListDevEnvironmentsRequest(t *testing.T) {
 	srv := newSpaceServer(t, devsessionstest.ServerOptions{})
-	srv.ScriptListDevEnvironments(2, devsessionstest.ServerFault{Status: http.StatusForbidden, Code: "AccessDeniedException"})
+	srv.ScriptOperation(devsessionstest.OpListDevEnvironments, 2, devsessionstest.Fault{Status: http.StatusForbidden, Code: "AccessDeniedException"})
 	client := srv.Client(noRetry)
 	// Session requests in between do not count.
 	_, err := client.ListDevEnvironmentSessions(t.Context(), demoInput())

@@ -179,8 +179,8 @@ func TestClientScriptsFaultsPerOperationAndDevEnvironment(t *testing.T) {
 	fake := newSpaceClient()
 	victim := envs[4]
 	fake.ScriptDevEnvironment(aws.ToString(victim.Id), 2, devsessionstest.Fault{Err: boom})
-	fake.ScriptListDevEnvironments(2, devsessionstest.Fault{Empty: true})
-	fake.ScriptListDevEnvironments(3, devsessionstest.Fault{Extra: 1})
+	fake.ScriptOperation(devsessionstest.OpListDevEnvironments, 2, devsessionstest.Fault{Empty: true})
+	fake.ScriptOperation(devsessionstest.OpListDevEnvironments, 3, devsessionstest.Fault{Extra: 1})
 
 	var wg sync.WaitGroup
 	errs := make([][]error, len(envs))

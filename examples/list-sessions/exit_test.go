@@ -22,10 +22,10 @@ func TestRepeatedTokenExits2WithoutNextToken(t *testing.T) {
 		before int
 	}{
 		{"single", append([]string{"--page-size", "2"}, demoArgs...),
-			func(s *devsessionstest.Server) { s.Script(2, devsessionstest.ServerFault{RepeatToken: true}) }, 4},
+			func(s *devsessionstest.Server) { s.Script(2, devsessionstest.Fault{RepeatToken: true}) }, 4},
 		{"space", append([]string{"--page-size", "2", "--concurrency", "1"}, spaceArgs...),
 			func(s *devsessionstest.Server) {
-				s.ScriptDevEnvironment(devsessionstest.DemoDevEnvironment, 2, devsessionstest.ServerFault{RepeatToken: true})
+				s.ScriptDevEnvironment(devsessionstest.DemoDevEnvironment, 2, devsessionstest.Fault{RepeatToken: true})
 			}, 4},
 	}
 	for _, tc := range cases {
@@ -57,6 +57,9 @@ func TestStartingTokenTheServiceRefuses(t *testing.T) {
 			token: "eyJuZXh0VG9rZW4iOiAiQUFBQUFBQUFBQXJRaTBK", want: "the service refused --starting-token", sent: true},
 		{name: "a space token in single mode is refused before any request", args: demoArgs,
 			token: "dss2.CmRlbW8tc3BhY2UAAWZv9syqWwECZB3ejqABPtFTi8Rd",
+			want:  "--starting-token is the NextToken of a space-wide listing (a run without --dev-environment-id): drop --dev-environment-id"},
+		{name: "a space token pasted with white space around it in single mode is refused before any request", args: demoArgs,
+			token: " dss2.CmRlbW8tc3BhY2UAAWZv9syqWwECZB3ejqABPtFTi8Rd\n",
 			want:  "--starting-token is the NextToken of a space-wide listing (a run without --dev-environment-id): drop --dev-environment-id"},
 		{name: "a paginator's token in space mode is refused before any request", args: spaceArgs,
 			token: "eyJuZXh0VG9rZW4iOiBudWxsfQ==",

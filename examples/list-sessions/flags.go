@@ -67,8 +67,10 @@ const exitStatuses = `Exit status:
   130  interrupted by SIGINT, 143 by SIGTERM: what was listed is printed with
        the NextToken that resumes after it; a second signal exits at once.
 With --watch: 0 when SIGINT or SIGTERM stops it (the --checkpoint to resume
-from is on standard error); 2 bad flags or a --checkpoint refused; a failed
-poll or dev environment is reported on standard error and the watch goes on.
+from is on standard error); 1 when a line cannot be written (the --checkpoint
+printed announces that line's event again); 2 bad flags or a --checkpoint
+refused; a failed poll or dev environment is reported on standard error and
+the watch goes on.
 `
 
 // flagSet is the command's flags, parsed into f and statuses, printing
@@ -95,7 +97,7 @@ func flagSet(f *flags, statuses *string) *flag.FlagSet {
 		"then print the --checkpoint to resume from on standard error and exit 0")
 	fs.DurationVar(&f.interval, "interval", devsessions.DefaultWatchInterval, "with --watch: time between the end of one poll and the start of the next")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "with --watch: the checkpoint a stopped --watch printed; it announces only what changed since")
-	fs.DurationVar(&f.olderThan, "older-than", 0, "print only sessions started more than this long ago, e.g. 8h (0: all); with --watch, events of such sessions")
+	fs.DurationVar(&f.olderThan, "older-than", 0, "print only sessions started more than this long ago, e.g. 8h (0: all); with --watch, a session is announced once it is that old")
 	return fs
 }
 

@@ -18,9 +18,11 @@
 // what could not be listed). SIGINT or SIGTERM stops it: it prints
 // "resume with --checkpoint C" on standard error and exits 0; --checkpoint C
 // then announces only what changed meanwhile. --older-than D (in every
-// mode) prints only sessions started more than D ago (with --watch, the
-// events of such sessions; --max-items and NextToken still count every
-// session listed).
+// mode) prints only sessions started more than D ago (--max-items and
+// NextToken still count every session listed; with --watch, a session is
+// announced as started once it is older than D, and ends as any other).
+// When a line cannot be written, --watch exits 1 and prints a checkpoint
+// that announces that line's event again.
 //
 // Without --dev-environment-id it lists across the space, or the project
 // with --project-name, through devsessions.SpaceSessions: every session of

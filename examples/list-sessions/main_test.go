@@ -498,7 +498,7 @@ func TestTokenChainAcrossRuns(t *testing.T) {
 	assert.Zero(t, srv.Throttled())
 }
 
-var accessDenied = devsessionstest.ServerFault{Status: 403, Code: "AccessDeniedException"}
+var accessDenied = devsessionstest.Fault{Status: 403, Code: "AccessDeniedException"}
 
 // TestFailurePrintsWhatWasListed checks that a request failing part-way
 // prints the sessions listed before it with a NextToken that resumes
@@ -529,7 +529,9 @@ func TestFailurePrintsWhatWasListed(t *testing.T) {
 		// One dev environment a page, one listing at a time: the third
 		// ListDevEnvironments request (the page after demo and docs) fails.
 		{"space, ListDevEnvironments part-way", append([]string{"--concurrency", "1", "--dev-environment-page-size", "1"}, spaceArgs...),
-			func(s *devsessionstest.Server) { s.ScriptListDevEnvironments(3, accessDenied) }, 5 + 2, "ListDevEnvironments"},
+			func(s *devsessionstest.Server) {
+				s.ScriptOperation(devsessionstest.OpListDevEnvironments, 3, accessDenied)
+			}, 5 + 2, "ListDevEnvironments"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -181,7 +181,7 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 // Text is written as it is delivered: the first session reaches the
 // reader while a later request is still unanswered.
 func TestTextStreams(t *testing.T) {
-	slow := devsessionstest.ServerFault{Latency: 3 * time.Second}
+	slow := devsessionstest.Fault{Latency: 3 * time.Second}
 	cases := []struct {
 		name   string
 		args   []string

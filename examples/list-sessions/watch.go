@@ -18,7 +18,10 @@ import (
 // written (and so flushed) as it happens. A failed poll or dev environment
 // is reported on standard error and the watch goes on. When a signal stops
 // it, it prints the checkpoint to resume from on standard error and
-// returns 0.
+// returns 0. With --older-than D, a session is announced once it is older
+// than D (the watcher's OlderThan). When a line cannot be written, the
+// event is taken back (Undo), so that the checkpoint printed announces it
+// again, and it returns 1.
 func (c command) watch(ctx context.Context, f flags, client *codecatalyst.Client) int {
 	in := &codecatalyst.ListDevEnvironmentsInput{SpaceName: &f.space}
 	if f.project != "" {
@@ -27,6 +30,7 @@ func (c command) watch(ctx context.Context, f flags, client *codecatalyst.Client
 	w := devsessions.NewSessionWatcher(client, in, func(o *devsessions.SessionWatcherOptions) {
 		o.Interval, o.Checkpoint, o.Concurrency, o.Statuses = f.interval, f.checkpoint, f.concurrency, f.statuses
 		o.DevEnvironmentPageSize, o.SessionPageSize = int32(f.envPageSize), int32(f.pageSize)
+		o.OlderThan = f.olderThan
 		o.ResolveCreators = true // who: the "creator" of each line
 	})
 	var b strings.Builder
@@ -46,13 +50,11 @@ func (c command) watch(ctx context.Context, f flags, client *codecatalyst.Client
 			c.say("%s; nothing is ended for what could not be listed, and the watch goes on", describe(err, op, env))
 			continue
 		}
-		if !startedBefore(ev.Session, c.now(), f.olderThan) {
-			continue
-		}
 		b.Reset()
 		writeCompactJSON(&b, eventValue(ev))
 		b.WriteByte('\n')
 		if _, err := io.WriteString(c.stdout, b.String()); err != nil {
+			_ = w.Undo(ev) // the event just yielded: never ErrNotLastEvent
 			c.say("writing the output: %v; resume with --checkpoint %s", err, w.Checkpoint())
 			return exitFailed
 		}

@@ -36,7 +36,7 @@ func TestWatchStoppedBySignalPrintsTheCheckpointAndExits0(t *testing.T) {
 			rest, code := p.wait(t, out)
 			assert.Equal(t, 0, code, p.stderr.String())
 			assert.Empty(t, rest, "nothing changed: no more events")
-			assert.Contains(t, p.stderr.String(), "list-sessions: stopped by "+signalName(sig)+"; resume with --checkpoint dsw1.")
+			assert.Contains(t, p.stderr.String(), "list-sessions: stopped by "+signalName(sig)+"; resume with --checkpoint dsw2.")
 			assert.True(t, strings.HasSuffix(p.stderr.String(), "\n"), "one line")
 		})
 	}

@@ -73,7 +73,7 @@ func checkpointOf(t *testing.T, stderr string) string {
 	_, cp, ok := strings.Cut(stderr, "resume with --checkpoint ")
 	require.True(t, ok, stderr)
 	cp = strings.TrimSpace(cp)
-	require.True(t, strings.HasPrefix(cp, "dsw1."), cp)
+	require.True(t, strings.HasPrefix(cp, "dsw2."), cp)
 	return cp
 }
 
@@ -100,7 +100,7 @@ func TestWatchPrintsEachStartAndEndOnceAndTheCheckpointOnSIGTERM(t *testing.T) {
 		assert.NotEmpty(t, ev.DevEnvironment.CreatorID)
 	}
 	assert.True(t, strings.HasPrefix(lines[0], `{"event":"started","spaceName":"demo-space",`), lines[0])
-	assert.Contains(t, stderr, "list-sessions: stopped by SIGTERM; resume with --checkpoint dsw1.")
+	assert.Contains(t, stderr, "list-sessions: stopped by SIGTERM; resume with --checkpoint dsw2.")
 	cp := checkpointOf(t, stderr)
 
 	// Resumed over the same space: nothing to announce.
@@ -151,7 +151,7 @@ func TestWatchAndOlderThanFlagsRefused(t *testing.T) {
 		says string
 	}{
 		"interval without watch":   {[]string{"--interval", "5s"}, "--interval applies only to --watch"},
-		"checkpoint without watch": {[]string{"--checkpoint", "dsw1.x"}, "--checkpoint applies only to --watch"},
+		"checkpoint without watch": {[]string{"--checkpoint", "dsw2.x"}, "--checkpoint applies only to --watch"},
 		"watch one dev environment": {[]string{"--watch", "--project-name", "p", "--dev-environment-id", "d"},
 			"--watch watches a space or a project: drop --dev-environment-id"},
 		"watch with max-items":      {[]string{"--watch", "--max-items", "3"}, "--max-items does not apply to --watch"},
@@ -201,16 +201,55 @@ func TestOlderThanKeepsSessionsStartedLongerAgo(t *testing.T) {
 	}
 }
 
-func TestOlderThanFiltersWatchEvents(t *testing.T) {
-	srv := serveSpace(t, 3)
+// With --watch, --older-than D announces a session once it is older than
+// D: none of the demo's sessions is a century old, so none is announced,
+// and none is known either: a watch from that checkpoint without
+// --older-than announces every one.
+func TestOlderThanWithWatchAnnouncesOnlySessionsThatOld(t *testing.T) {
+	srv := serveSpace(t, 3) // sessions started on 2024-05-01
+	_, sessions := devsessionstest.DemoSpaceData(3)
 	code, lines, stderr := watchFor(t, srv, 1, "--space-name", devsessionstest.DemoSpace, "--older-than", "876000h")
 	assert.Equal(t, 0, code, stderr)
 	assert.Empty(t, lines)
-	// The sessions were announced all the same: a watch from its checkpoint
-	// announces nothing, even without --older-than.
 	code, lines, stderr = watchFor(t, srv, 1, "--space-name", devsessionstest.DemoSpace, "--checkpoint", checkpointOf(t, stderr))
 	assert.Equal(t, 0, code, stderr)
-	assert.Empty(t, lines)
+	assert.Len(t, lines, len(sessions), "not announced, not known: announced when the age no longer holds them back")
+	code, lines, stderr = watchFor(t, srv, 1, "--space-name", devsessionstest.DemoSpace, "--older-than", "1h")
+	assert.Equal(t, 0, code, stderr)
+	assert.Len(t, lines, len(sessions), "every session is more than an hour old")
+}
+
+// failingWriter takes ok writes, then fails every one.
+type failingWriter struct {
+	buf bytes.Buffer
+	ok  int
+}
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.ok == 0 {
+		return 0, syscall.EPIPE
+	}
+	w.ok--
+	return w.buf.Write(p)
+}
+
+// A line that cannot be written ends the watch with 1, and the checkpoint
+// it prints announces that line's event again (and nothing written).
+func TestWatchWriteErrorPrintsACheckpointThatAnnouncesTheLostEventAgain(t *testing.T) {
+	srv := serveSpace(t, 3)
+	stdout := &failingWriter{ok: 2}
+	var stderr bytes.Buffer
+	code := run(t.Context(), []string{"--watch", "--interval", "1ms", "--space-name", devsessionstest.DemoSpace}, stdout, &stderr)
+	require.Equal(t, 1, code, stderr.String())
+	assert.Contains(t, stderr.String(), "list-sessions: writing the output: broken pipe; resume with --checkpoint dsw2.")
+	written := strings.Split(strings.TrimSuffix(stdout.buf.String(), "\n"), "\n")
+	require.Len(t, written, 2)
+	code, lines, errText := watchFor(t, srv, 1, "--space-name", devsessionstest.DemoSpace, "--checkpoint", checkpointOf(t, stderr.String()))
+	require.Equal(t, 0, code, errText)
+	_, all, _ := watchFor(t, srv, 1, "--space-name", devsessionstest.DemoSpace)
+	require.Greater(t, len(all), 3)
+	assert.Equal(t, all[2:], lines, "the lost line first, then the rest; nothing written twice")
+	assert.Equal(t, all[:2], written)
 }
 
 // Each line says who: the creator resolved with GetUserDetails (the demo's
