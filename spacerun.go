@@ -193,7 +193,7 @@ func (r *run) drain(sl *slot, yield func(SpaceSession, error) bool) bool {
 		return r.ended(sl, false)
 	case sl.asked:
 		s.pos.markFull(sl.fp)
-		return r.ended(sl, true)
+		return r.ended(sl, !sl.gone) // deleted meanwhile: not listed in full for a watcher
 	}
 	return true
 }

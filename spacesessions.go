@@ -164,7 +164,8 @@ type SpaceSessions struct {
 	// For a SessionWatcher's poll. envEnded, when not nil, is called on
 	// the loop's goroutine each time the listing of a dev environment whose
 	// sessions are asked for ends, before its error (if any) is yielded:
-	// full when every one of its sessions was delivered. When it returns
+	// full when every one of its sessions was delivered (not when it ended
+	// in an error, unsettled, or deleted meanwhile: ResourceNotFoundException). When it returns
 	// false the loop ends, as after a break. envsListed is set when a loop
 	// has listed the dev environments to their end, settled and without an
 	// error.
