@@ -128,7 +128,7 @@ func TestSessionWatcherStats(t *testing.T) {
 	assert.Equal(t, devsessions.WatcherStats{Polls: 1, Started: int64(len(sessions)), Poll: perPoll, Total: perPoll}, during)
 	second := perPoll
 	second.SessionsDelivered--
-	assert.Equal(t, devsessions.WatcherStats{Polls: 2, Started: int64(len(sessions)), Ended: 1, Poll: second,
+	assert.Equal(t, devsessions.WatcherStats{Polls: 2, Started: int64(len(sessions)), Ended: 1, ConfirmRequests: 1, Poll: second,
 		Total: devsessions.ListingStats{DevEnvironmentsListed: 26, DevEnvironmentsPassedOver: 12,
 			SessionsDelivered: perPoll.SessionsDelivered + second.SessionsDelivered, Requests: 16}}, w.Stats())
 }
