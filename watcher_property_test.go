@@ -552,7 +552,7 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 			pollTime = time.Unix(1.7e9+int64(polls)*4e4, 0)
 			since := pollTime.Add(-olderThan)
 			seen := listing(t, sp.client(plan, o), o) // what this poll sees: the same space, the same faults
-			gone := map[string]bool{} // dev environments a not-found answer ends
+			gone := map[string]bool{}                 // dev environments a not-found answer ends
 			size := int(cmp.Or(o.sessionPage, devsessionstest.DefaultPageSize))
 			for _, e := range sp.envs {
 				if f, ok := plan.envFail[*e.sum.Id]; ok && f.gone && o.asked(e.sum.Status) && (f.page == 0 || len(e.sessions) > f.page*size) {
