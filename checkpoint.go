@@ -184,6 +184,11 @@ func decodeCheckpoint(cp, space string, project *string) (map[string]*knownEnv, 
 	if d.err != nil {
 		return nil, fmt.Errorf("checkpoint is damaged: %w", d.err)
 	}
+	if encodeCheckpoint(known, space, project) != cp {
+		// Line breaks the base64 decoder passes over, or bytes in another
+		// order or form than Checkpoint writes: not one it made.
+		return nil, errors.New("checkpoint is damaged: it is not in the form Checkpoint writes")
+	}
 	return known, nil
 }
 

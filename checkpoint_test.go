@@ -2,12 +2,17 @@ package devsessions_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
 	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -143,5 +148,67 @@ func TestCheckpointWithOneCharacterChangedIsRefused(t *testing.T) {
 	for _, d := range damaged {
 		_, err := validCheckpoint(t, d)
 		require.ErrorIs(t, err, devsessions.ErrInvalidCheckpoint, "%q (of %q) was read", d, cp)
+	}
+}
+
+// craftedCheckpoint is "dsw2." and body with a valid checksum: what a
+// damaged or forged checkpoint that the checksum cannot catch looks like.
+func craftedCheckpoint(body []byte) string {
+	b := binary.BigEndian.AppendUint32(slices.Clone(body), crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)))
+	return "dsw2." + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// cpString is a checkpoint's string: its length + 2, then its bytes.
+func cpString(s string) []byte { return append(binary.AppendUvarint(nil, uint64(len(s))+2), s...) }
+
+// A checkpoint with a valid checksum is still read strictly: each rule of
+// the form is checked and named.
+func TestCheckpointWithAValidChecksumIsReadStrictly(t *testing.T) {
+	head := func(project []byte) []byte { // the demo space, the project, no project table
+		return append(append(cpString(devsessionstest.DemoSpace), project...), 0)
+	}
+	env := func(projectIndex byte, sessions ...[]byte) []byte {
+		b := append(cpString("env-1"), projectIndex, 0, 0) // no alias, no creatorId
+		b = binary.AppendUvarint(b, uint64(len(sessions)))
+		for _, s := range sessions {
+			b = append(b, s...)
+		}
+		return b
+	}
+	session := append(cpString("s-1"), 0) // no start time
+	oneEnv := func(e []byte) []byte { return append(append(head([]byte{0}), 1), e...) }
+	valid := oneEnv(env(0, session))
+	cases := map[string]struct {
+		body []byte
+		says string // "" for valid
+	}{
+		"valid":                              {valid, ""},
+		"a dev environment without sessions": {oneEnv(env(0)), "a dev environment is in it twice or without sessions"},
+		"a project index out of range":       {oneEnv(env(1, session)), "project index out of range"},
+		"a time out of range":                {oneEnv(env(0, append(cpString("s-1"), binary.AppendUvarint(nil, 1e9+2)...))), "time out of range"},
+		"trailing data":                      {append(slices.Clone(valid), 0), "trailing data"},
+		"another scope":                      {append(append(head(cpString("other-project")), 1), env(0, session)...), `made for project "other-project"`},
+		"ids out of order":                   {append(append(head([]byte{0}), 2), append(env(0, session), append(cpString("env-0"), 0, 0, 0, 1, cpString("s-1")[0], 's', '-', '1', 0)...)...), "not in the form Checkpoint writes"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := validCheckpoint(t, craftedCheckpoint(tc.body))
+			if tc.says == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, devsessions.ErrInvalidCheckpoint)
+			assert.Contains(t, err.Error(), tc.says)
+		})
+	}
+	// A checkpoint of one project is refused for another.
+	w := devsessions.NewSessionWatcher(devsessionstest.NewSpaceClient(nil, nil), &codecatalyst.ListDevEnvironmentsInput{
+		SpaceName: aws.String(devsessionstest.DemoSpace), ProjectName: aws.String("this-project"),
+	}, func(o *devsessions.SessionWatcherOptions) {
+		o.Checkpoint = craftedCheckpoint(append(append(head(cpString("other-project")), 1), env(0, session)...))
+	})
+	for _, err := range w.Events(t.Context()) {
+		require.ErrorIs(t, err, devsessions.ErrInvalidCheckpoint)
+		assert.Contains(t, err.Error(), `made for project "other-project" of space "demo-space", not for project "this-project"`)
 	}
 }

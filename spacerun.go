@@ -193,16 +193,15 @@ func (r *run) drain(sl *slot, yield func(SpaceSession, error) bool) bool {
 		return r.ended(sl, false)
 	case sl.asked:
 		s.pos.markFull(sl.fp)
-		return r.ended(sl, true)
+		return r.ended(sl, !sl.gone) // deleted meanwhile: not listed in full for a watcher
 	}
-	return true
+	return r.ended(sl, true) // not asked: its status says it has no session to list
 }
 
-// ended tells the SpaceSessions' envEnded, when set, that the listing of
-// an asked dev environment's sessions has ended, and reports whether the
-// loop goes on.
+// ended tells the SpaceSessions' envEnded, when set, that the loop is done
+// with a dev environment, and reports whether the loop goes on.
 func (r *run) ended(sl *slot, full bool) bool {
-	return r.s.envEnded == nil || r.s.envEnded(sl.env, full)
+	return r.s.envEnded == nil || r.s.envEnded(sl.env, sl.asked, full)
 }
 
 // deliver is the one place a session is delivered: it is recorded in the

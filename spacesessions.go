@@ -162,13 +162,14 @@ type SpaceSessions struct {
 	stats     *listingCounters
 
 	// For a SessionWatcher's poll. envEnded, when not nil, is called on
-	// the loop's goroutine each time the listing of a dev environment whose
-	// sessions are asked for ends, before its error (if any) is yielded:
-	// full when every one of its sessions was delivered. When it returns
-	// false the loop ends, as after a break. envsListed is set when a loop
-	// has listed the dev environments to their end, settled and without an
-	// error.
-	envEnded   func(env types.DevEnvironmentSummary, full bool) bool
+	// the loop's goroutine when the loop is done with a dev environment it
+	// took from the listing: asked when its status is in Statuses, then
+	// full when every one of its sessions was delivered (not when it ended
+	// in an error, yielded after the call, unsettled, or deleted meanwhile:
+	// ResourceNotFoundException). When it returns false the loop ends, as
+	// after a break. envsListed is set when a loop has listed the dev
+	// environments to their end, settled and without an error.
+	envEnded   func(env types.DevEnvironmentSummary, asked, full bool) bool
 	envsListed bool
 }
 

@@ -25,6 +25,7 @@ type slot struct {
 	ended     bool  // the worker is done (always true when !asked)
 	err       error // listing its sessions failed
 	unsettled bool  // its listing changed at every reading
+	gone      bool  // deleted while listed (ResourceNotFoundException): no more sessions
 	panicked  bool
 	panicVal  any
 	ready     chan struct{} // cap 1: a page or the end arrived
@@ -53,6 +54,14 @@ func (sl *slot) add(items []types.DevEnvironmentSessionSummary) {
 func (sl *slot) end(err error, unsettled, panicked bool, v any) {
 	sl.mu.Lock()
 	sl.ended, sl.err, sl.unsettled, sl.panicked, sl.panicVal = true, err, unsettled, panicked, v
+	sl.mu.Unlock()
+	sl.signal()
+}
+
+// endGone ends a dev environment deleted while its sessions were listed.
+func (sl *slot) endGone() {
+	sl.mu.Lock()
+	sl.ended, sl.gone = true, true
 	sl.mu.Unlock()
 	sl.signal()
 }
@@ -120,7 +129,7 @@ func (r *run) work(sl *slot) {
 			var notFound *types.ResourceNotFoundException
 			switch {
 			case errors.As(err, &notFound):
-				sl.end(nil, false, false, nil)
+				sl.endGone()
 				return
 			case err != nil:
 				sl.end(err, false, false, nil)
@@ -139,7 +148,7 @@ func (r *run) work(sl *slot) {
 			return same, err
 		})
 		if errors.Is(checkErr, errGone) {
-			sl.end(nil, false, false, nil)
+			sl.endGone()
 			return
 		}
 		if !again {

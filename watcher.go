@@ -100,8 +100,11 @@ type SessionEvent struct {
 // ListDevEnvironmentSessions pages for its S sessions; a listing of more
 // than one page is checked by reading its pages again (so 2P when P > 1),
 // and with ResolveCreators one GetUserDetails per distinct creator of a
-// dev environment with sessions; retries not counted. The watcher makes no
-// other request. [SessionWatcher.Stats] counts them.
+// dev environment with sessions; retries not counted. Besides, before it
+// announces ends, one listing of the sessions of each dev environment with
+// sessions to end (⌈S/SessionPageSize⌉ pages; none for one the listing
+// gave with a status not in Statuses), to confirm them: nothing in the
+// steady state, where nothing ends. [SessionWatcher.Stats] counts them.
 //
 // Exactly once: the first poll announces every session it sees as started
 // (from a Checkpoint, only those the checkpoint does not hold); each later
@@ -251,19 +254,21 @@ func (w *SessionWatcher) newListing() *SpaceSessions {
 type aPoll struct {
 	w       *SessionWatcher
 	ctx     context.Context
+	optFns  []func(*codecatalyst.Options)
 	yield   func(SessionEvent, error) bool
 	since   time.Time                  // sessions started before it are old enough (OlderThan)
 	held    []SpaceSession             // the sessions of the dev environment being listed, until its listing ends
 	seen    map[string]map[string]bool // by dev environment id, session id: seen in a listing that ended in full
 	failed  map[string]bool            // dev environments whose sessions could not be listed in full
+	passed  map[string]bool            // dev environments listed with a status not in Statuses
 	stopped bool                       // the loop ended: a break, or ctx done
 }
 
 // poll lists the space once and yields what changed. It reports whether
 // the loop goes on.
 func (w *SessionWatcher) poll(ctx context.Context, optFns []func(*codecatalyst.Options), yield func(SessionEvent, error) bool) bool {
-	p := &aPoll{w: w, ctx: ctx, yield: yield, since: w.now().Add(-w.opts.OlderThan),
-		seen: map[string]map[string]bool{}, failed: map[string]bool{}}
+	p := &aPoll{w: w, ctx: ctx, optFns: optFns, yield: yield, since: w.now().Add(-w.opts.OlderThan),
+		seen: map[string]map[string]bool{}, failed: map[string]bool{}, passed: map[string]bool{}}
 	ss := w.newListing()
 	ss.envEnded = p.envEnded
 	w.begin(ss)
@@ -294,11 +299,17 @@ func (w *SessionWatcher) poll(ctx context.Context, optFns []func(*codecatalyst.O
 	return p.ends()
 }
 
-// envEnded is told by the listing that a dev environment's listing has
-// ended: its held sessions are announced when it ended in full, else
-// dropped (nothing is announced about what could not be listed).
-func (p *aPoll) envEnded(env types.DevEnvironmentSummary, full bool) bool {
+// envEnded is told by the listing that it is done with a dev environment:
+// one passed over for its status has no sessions; for one whose sessions
+// were asked for, the held sessions are announced when they were listed
+// in full, else dropped (nothing is announced about what could not be
+// listed).
+func (p *aPoll) envEnded(env types.DevEnvironmentSummary, asked, full bool) bool {
 	id := aws.ToString(env.Id)
+	if !asked {
+		p.passed[id] = true
+		return true
+	}
 	held := p.held
 	p.held = p.held[:0]
 	if !full {
@@ -328,17 +339,30 @@ func (p *aPoll) envEnded(env types.DevEnvironmentSummary, full bool) bool {
 
 // ends yields the known sessions gone from a poll whose dev environments
 // were listed to their end: those not seen, but for the dev environments
-// whose sessions could not be listed.
+// whose sessions could not be listed. Unless its dev environment was
+// listed with a status not in Statuses, a session not seen ends only when
+// a listing of its dev environment's sessions made to confirm it (or a
+// ResourceNotFoundException) says it is gone: a listing that shifted while
+// it was read can pass over a dev environment or a session that was there
+// all along.
 func (p *aPoll) ends() bool {
 	w := p.w
 	for _, env := range w.envIDs() {
 		if p.failed[env] {
 			continue
 		}
-		for _, id := range w.sessionIDs(env) {
-			if p.seen[env][id] {
-				continue
+		gone := slices.DeleteFunc(w.sessionIDs(env), func(id string) bool { return p.seen[env][id] })
+		if len(gone) > 0 && !p.passed[env] {
+			present, ok := p.confirm(env)
+			if p.ctx.Err() != nil {
+				return false
 			}
+			if !ok {
+				continue // not seen is not ended
+			}
+			gone = slices.DeleteFunc(gone, func(id string) bool { return present[id] })
+		}
+		for _, id := range gone {
 			if p.ctx.Err() != nil {
 				return false
 			}
@@ -350,12 +374,53 @@ func (p *aPoll) ends() bool {
 	return true
 }
 
+// confirm lists the sessions of a known dev environment and returns the
+// ids listed (none when it is gone: ResourceNotFoundException); ok is
+// false when it could not be listed.
+func (p *aPoll) confirm(env string) (present map[string]bool, ok bool) {
+	w := p.w
+	w.mu.Lock()
+	project := w.known[env].env.ProjectName
+	w.mu.Unlock()
+	if project == nil {
+		project = w.params.ProjectName
+	}
+	if project == nil {
+		return nil, false
+	}
+	in := &codecatalyst.ListDevEnvironmentSessionsInput{SpaceName: w.params.SpaceName, ProjectName: project, DevEnvironmentId: &env}
+	pg := NewListDevEnvironmentSessionsPaginator(w.client, in, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
+		o.PageSize = w.opts.SessionPageSize
+	})
+	present = map[string]bool{}
+	for pg.HasMorePages() {
+		w.mu.Lock()
+		w.stats.ConfirmRequests++
+		w.mu.Unlock()
+		out, err := pg.NextPage(p.ctx, p.optFns...)
+		var notFound *types.ResourceNotFoundException
+		switch {
+		case errors.As(err, &notFound):
+			return map[string]bool{}, true
+		case err != nil:
+			return nil, false
+		}
+		for _, s := range out.Items {
+			present[aws.ToString(s.Id)] = true
+		}
+	}
+	return present, true
+}
+
 // WatcherStats is what a [SessionWatcher] has done so far.
 type WatcherStats struct {
 	// Polls counts the polls started.
 	Polls int64
 	// Started and Ended count the events yielded.
 	Started, Ended int64
+	// ConfirmRequests counts the ListDevEnvironmentSessions requests sent
+	// to confirm ends (see [SessionWatcher]), besides the listings'.
+	ConfirmRequests int64
 	// Poll is what the poll in progress has done so far, or when none is,
 	// what the last one did.
 	Poll ListingStats

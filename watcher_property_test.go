@@ -1,6 +1,7 @@
 package devsessions_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -357,23 +358,28 @@ func listing(t *testing.T, client devsessions.SpaceSessionsAPIClient, o wsOption
 // when the next thing comes (another dev environment's session or error,
 // the listing's error, the end), but for those that started at or after
 // since (or at no known time) when olderThan is set: they are not known
-// yet. When the listing completed, the known sessions not delivered of dev
-// environments without an error end, in id order. A session announced or
+// yet. A dev environment in gone (deleted while its sessions were listed)
+// is as one with an error, without the error. When the listing completed,
+// the known sessions not delivered of dev environments without an error
+// end, in id order. A session announced or
 // known updates what is known of it and of its dev environment, a dev
 // environment's error what is known of it.
-func poll(known wsKnown, seen []wsItem, stopAfter int, olderThan bool, since time.Time) []wsItem {
+func poll(known wsKnown, seen []wsItem, gone map[string]bool, stopAfter int, olderThan bool, since time.Time) []wsItem {
 	var out []wsItem
 	emit := func(it wsItem) bool {
 		out = append(out, it)
 		return stopAfter < 0 || len(out) < stopAfter
 	}
 	delivered := map[string]map[string]bool{}
-	failed := map[string]bool{}
+	failed := maps.Clone(gone)
 	var held []wsItem
 	flush := func() bool {
 		h := held
 		held = nil
 		for _, it := range h {
+			if gone[aws.ToString(it.Session.DevEnvironment.Id)] {
+				break // deleted while listed: not listed in full
+			}
 			id, sid := aws.ToString(it.Session.DevEnvironment.Id), aws.ToString(it.Session.Session.Id)
 			if delivered[id] == nil {
 				delivered[id] = map[string]bool{}
@@ -546,12 +552,19 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 			pollTime = time.Unix(1.7e9+int64(polls)*4e4, 0)
 			since := pollTime.Add(-olderThan)
 			seen := listing(t, sp.client(plan, o), o) // what this poll sees: the same space, the same faults
-			n := len(poll(known.clone(), seen, -1, olderThan > 0, since))
+			gone := map[string]bool{}                 // dev environments a not-found answer ends
+			size := int(cmp.Or(o.sessionPage, devsessionstest.DefaultPageSize))
+			for _, e := range sp.envs {
+				if f, ok := plan.envFail[*e.sum.Id]; ok && f.gone && o.asked(e.sum.Status) && (f.page == 0 || len(e.sessions) > f.page*size) {
+					gone[*e.sum.Id] = true
+				}
+			}
+			n := len(poll(known.clone(), seen, gone, -1, olderThan > 0, since))
 			stop = -1
 			if n > 0 && rng.IntN(5) == 0 {
 				stop = 1 + rng.IntN(n)
 			}
-			want, got, undone = poll(known, seen, stop, olderThan > 0, since), nil, false
+			want, got, undone = poll(known, seen, gone, stop, olderThan > 0, since), nil, false
 			clean = stop < 0 && plan.listFail == nil && len(plan.envFail) == 0
 			log += fmt.Sprintf(" | poll %d plan %v stop %d", polls+1, plan, stop)
 		}

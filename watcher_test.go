@@ -429,6 +429,26 @@ func TestSessionWatcherStopsQuietlyWhenContextDoneMidPoll(t *testing.T) {
 	assert.Equal(t, startedLines(demoSessionIDs(3)[1:]...), polls[0].lines)
 }
 
+func TestSessionWatcherStopsQuietlyWhenContextDoneAmongTheEnds(t *testing.T) {
+	envs, sessions := devsessionstest.DemoSpaceData(3)
+	space := newSwapSpace(envs, sessions)
+	w := devsessions.NewSessionWatcher(space, watchedSpace())
+	watchPolls(t, w, 1, nil)
+	space.set(devsessionstest.NewSpaceClient(envs, nil)) // every session ends
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var got []string
+	for ev, err := range w.Events(ctx) {
+		require.NoError(t, err)
+		got = append(got, eventLine(ev, err))
+		cancel()
+	}
+	order := sessionIDsByEnv(sessions)
+	require.Equal(t, endedLines(order[0]), got, "nothing after the cancel")
+	polls, _ := watchPolls(t, w, 1, nil)
+	assert.Equal(t, endedLines(order[1:]...), polls[0].lines, "the rest end in the next loop")
+}
+
 func TestSessionWatcherBreakKeepsWhatWasYielded(t *testing.T) {
 	envs, sessions := devsessionstest.DemoSpaceData(3)
 	all := demoSessionIDs(3)
@@ -817,6 +837,9 @@ func TestSessionWatcherUndoTakesTheLastEventBack(t *testing.T) {
 		break
 	}
 	require.ErrorIs(t, w.Undo(first), devsessions.ErrNotLastEvent, "not the last")
+	otherKind := second
+	otherKind.Kind = devsessions.SessionEnded
+	require.ErrorIs(t, w.Undo(otherKind), devsessions.ErrNotLastEvent, "the same session, another kind")
 	require.NoError(t, w.Undo(second))
 	require.ErrorIs(t, w.Undo(second), devsessions.ErrNotLastEvent, "undone already")
 	restarted := devsessions.NewSessionWatcher(space, watchedSpace(), func(o *devsessions.SessionWatcherOptions) {

@@ -60,7 +60,8 @@ const exitStatuses = `Exit status:
   0    the listing is complete.
   1    a request failed (service error, throttling, connection): the sessions
        listed before it are printed with the NextToken that resumes after
-       them; retrying, with --starting-token NextToken, may succeed.
+       them; retrying, with --starting-token NextToken, may succeed. Also
+       when standard output cannot be written (a closed pipe too).
   2    bad flags or input, a --starting-token refused by the command or by
        the service, or the service repeating a page token: retrying as is
        cannot help (no NextToken is printed).

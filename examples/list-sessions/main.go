@@ -73,6 +73,8 @@ import (
 	"context"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -89,6 +91,10 @@ import (
 const demoSessions = 30
 
 func main() {
+	// A write to a closed pipe (list-sessions --watch | head -1) is an
+	// error the command reports, with its exit status and, with --watch,
+	// the checkpoint to resume from; not a SIGPIPE that kills it silently.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := onSignals(context.Background(), os.Exit)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -4,7 +4,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -40,4 +43,25 @@ func TestWatchStoppedBySignalPrintsTheCheckpointAndExits0(t *testing.T) {
 			assert.True(t, strings.HasSuffix(p.stderr.String(), "\n"), "one line")
 		})
 	}
+}
+
+// A standard output whose reader has gone (list-sessions --watch | head -1)
+// is a write error, not a SIGPIPE that kills the command silently: it
+// exits 1 with the checkpoint that announces the unwritten event again.
+func TestWatchIntoAClosedPipeExits1WithTheCheckpoint(t *testing.T) {
+	serveSpace(t, 3)
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	require.NoError(t, r.Close()) // the reader is gone before the first line
+	cmd := exec.Command(binary(t), "--space-name", devsessionstest.DemoSpace, "--watch", "--interval", "50ms")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	require.NoError(t, cmd.Start())
+	require.NoError(t, w.Close())
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "it exits with a status: %s", stderr.String())
+	assert.Equal(t, 1, exit.ExitCode(), "not killed by SIGPIPE: %v; %s", exit, stderr.String())
+	assert.Contains(t, stderr.String(), "list-sessions: writing the output: ")
+	assert.Contains(t, stderr.String(), "; resume with --checkpoint dsw2.")
 }

@@ -1,0 +1,228 @@
+package devsessions_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst"
+	"github.com/aws/aws-sdk-go-v2/service/codecatalyst/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/codecatalyst-contrib/devsessions"
+	"github.com/codecatalyst-contrib/devsessions/devsessionstest"
+)
+
+// shiftEnv is a running dev environment of a shiftSpace and its sessions.
+type shiftEnv struct {
+	id       string
+	sessions []string
+}
+
+// shiftSpace is a space a test changes between any two requests: offset
+// tokens ("t<n>"), pages of 2 unless maxResults says otherwise, and a
+// hook called (with the lock held) before each request is served.
+type shiftSpace struct {
+	mu   sync.Mutex
+	envs []*shiftEnv
+	hook func(op string, in any) error
+}
+
+func shiftPage[T any](all []T, tok *string, max *int32) ([]T, *string, error) {
+	size, start := 2, 0
+	if max != nil {
+		size = int(*max)
+	}
+	if tok != nil {
+		n, err := strconv.Atoi(strings.TrimPrefix(*tok, "t"))
+		if err != nil || n > len(all) {
+			return nil, nil, &types.ValidationException{Message: aws.String("invalid nextToken")}
+		}
+		start = n
+	}
+	end := min(start+size, len(all))
+	var next *string
+	if end < len(all) {
+		next = aws.String("t" + strconv.Itoa(end))
+	}
+	return slices.Clone(all[start:end]), next, nil
+}
+
+func (s *shiftSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hook != nil {
+		if err := s.hook("envs", in); err != nil {
+			return nil, err
+		}
+	}
+	var all []types.DevEnvironmentSummary
+	for _, e := range s.envs {
+		all = append(all, types.DevEnvironmentSummary{Id: aws.String(e.id), SpaceName: in.SpaceName, ProjectName: aws.String("shift-project"),
+			Alias: aws.String("alias-" + e.id), CreatorId: aws.String("user"), Status: types.DevEnvironmentStatusRunning})
+	}
+	items, next, err := shiftPage(all, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &codecatalyst.ListDevEnvironmentsOutput{Items: items, NextToken: next}, nil
+}
+
+func (s *shiftSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	_ ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hook != nil {
+		if err := s.hook("sessions", in); err != nil {
+			return nil, err
+		}
+	}
+	i := slices.IndexFunc(s.envs, func(e *shiftEnv) bool { return e.id == aws.ToString(in.DevEnvironmentId) })
+	if i < 0 {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("no such dev environment")}
+	}
+	var all []types.DevEnvironmentSessionSummary
+	for _, id := range s.envs[i].sessions {
+		all = append(all, types.DevEnvironmentSessionSummary{Id: aws.String(id), DevEnvironmentId: in.DevEnvironmentId,
+			SpaceName: in.SpaceName, ProjectName: in.ProjectName, StartedTime: aws.Time(time.Unix(1.7e9, 0))})
+	}
+	items, next, err := shiftPage(all, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &codecatalyst.ListDevEnvironmentSessionsOutput{Items: items, NextToken: next}, nil
+}
+
+// order puts the dev environments in the order of ids (lock held).
+func (s *shiftSpace) order(ids ...string) {
+	byID := map[string]*shiftEnv{}
+	for _, e := range s.envs {
+		byID[e.id] = e
+	}
+	s.envs = nil
+	for _, id := range ids {
+		s.envs = append(s.envs, byID[id])
+	}
+}
+
+func shiftInput() *codecatalyst.ListDevEnvironmentsInput {
+	return &codecatalyst.ListDevEnvironmentsInput{SpaceName: aws.String("shift-space")}
+}
+
+// onePoll runs one poll of w and returns its lines (eventLine).
+func onePoll(t *testing.T, w *devsessions.SessionWatcher) []string {
+	t.Helper()
+	polls, _ := watchPolls(t, w, 1, nil)
+	require.Len(t, polls, 1)
+	return polls[0].lines
+}
+
+// A listing of dev environments that shifts while it is read and checked
+// can pass over a dev environment that was there all along: B moves to the
+// front while page 2 is read (so the first reading has A twice and no B),
+// and A moves back before the check reads page 1 again, after pages 2 and
+// 3, so each page's check agrees with the reading. B's session is not
+// ended: an end is confirmed by listing its dev environment's sessions.
+func TestSessionWatcherDoesNotEndWhatAShiftedListingPassedOver(t *testing.T) {
+	space := &shiftSpace{envs: []*shiftEnv{{"A", []string{"sa"}}, {"B", []string{"sb"}}, {"C", []string{"sc"}}}}
+	w := devsessions.NewSessionWatcher(space, shiftInput(), func(o *devsessions.SessionWatcherOptions) { o.DevEnvironmentPageSize = 1 })
+	require.Equal(t, startedLines("sa", "sb", "sc"), onePoll(t, w))
+
+	calls, rereads := 0, 0
+	rereadsDone := make(chan struct{})
+	space.hook = func(op string, in any) error {
+		if op != "envs" {
+			return nil
+		}
+		calls++
+		tok := in.(*codecatalyst.ListDevEnvironmentsInput).NextToken
+		switch {
+		case calls == 2: // the first reading's page 2
+			space.order("B", "A", "C")
+		case calls >= 4 && tok == nil: // the check's page 1, after its pages 2 and 3
+			space.mu.Unlock()
+			<-rereadsDone
+			space.mu.Lock()
+			space.order("A", "B", "C")
+		case calls >= 4:
+			if rereads++; rereads == 2 {
+				close(rereadsDone)
+			}
+		}
+		return nil
+	}
+	assert.Empty(t, onePoll(t, w), "B and its session were there all along")
+	assert.GreaterOrEqual(t, w.Stats().ConfirmRequests, int64(1), "the end was confirmed, and refuted")
+}
+
+// A dev environment whose sessions answer ResourceNotFoundException after
+// their first page was not listed in full: nothing is announced about it,
+// neither a session of its first page nor an end. When it is gone for good,
+// the next poll ends its sessions (its listing confirms it is gone).
+func TestSessionWatcherDevEnvironmentNotFoundWhileListedAnnouncesNothing(t *testing.T) {
+	for name, deleted := range map[string]bool{"not found, still there": false, "deleted between its pages": true} {
+		t.Run(name, func(t *testing.T) {
+			space := &shiftSpace{envs: []*shiftEnv{{"E", []string{"s1", "s2", "s3", "s4"}}}}
+			w := devsessions.NewSessionWatcher(space, shiftInput())
+			require.Equal(t, startedLines("s1", "s2", "s3", "s4"), onePoll(t, w))
+
+			space.envs[0].sessions = []string{"s0", "s1", "s2", "s3", "s4"} // s0 new, on page 1
+			sessionCalls := 0
+			space.hook = func(op string, in any) error {
+				if op != "sessions" {
+					return nil
+				}
+				if sessionCalls++; sessionCalls == 2 {
+					if deleted {
+						space.envs = nil
+						return nil
+					}
+					return &types.ResourceNotFoundException{Message: aws.String("not found")}
+				}
+				return nil
+			}
+			assert.Empty(t, onePoll(t, w), "not listed in full: nothing about it")
+			space.hook = nil
+			if deleted {
+				assert.Equal(t, endedLines("s1", "s2", "s3", "s4"), onePoll(t, w), "gone: its sessions end, s0 was never announced")
+			} else {
+				assert.Equal(t, startedLines("s0"), onePoll(t, w), "listed in full: what changed")
+			}
+		})
+	}
+}
+
+// An end is confirmed with a listing of the dev environment's sessions,
+// but for a dev environment the listing gave with a status not in
+// Statuses: its status says it has none, and no request is sent.
+func TestSessionWatcherConfirmsEndsButThoseOfAStoppedDevEnvironment(t *testing.T) {
+	envs, sessions := devsessionstest.DemoSpaceData(2)
+	space := newSwapSpace(envs, sessions)
+	w := devsessions.NewSessionWatcher(space, watchedSpace())
+	demo := demoEnv(t, envs, "web-main")
+	stopped := slices.Clone(envs)
+	stopped[demo].Status = types.DevEnvironmentStatusStopped
+	polls, _ := watchPolls(t, w, 3, func(poll int) {
+		if poll == 1 {
+			space.set(devsessionstest.NewSpaceClient(stopped, withoutSessionsOf(sessions, *envs[demo].Id)))
+			return
+		}
+		space.set(devsessionstest.NewSpaceClient(stopped, nil))
+	})
+	require.Len(t, polls, 3)
+	assert.Len(t, polls[1].events, 4, "web-main stopped: its 4 sessions end")
+	assert.Len(t, polls[2].events, len(sessions)-4, "the others end")
+	st := w.Stats()
+	others := map[string]bool{}
+	for _, s := range withoutSessionsOf(sessions, *envs[demo].Id) {
+		others[*s.DevEnvironmentId] = true
+	}
+	assert.Equal(t, int64(len(others)), st.ConfirmRequests, "one listing per running dev environment with sessions to end, none for web-main")
+}
