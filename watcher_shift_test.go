@@ -354,3 +354,24 @@ func TestSessionWatcherConfirmationThatFailsIsYieldedAndEndsNothing(t *testing.T
 		})
 	}
 }
+
+// Not found while its pages are read again for the check is not found too:
+// nothing is announced about that dev environment in that poll.
+func TestSessionWatcherDevEnvironmentNotFoundInTheCheckAnnouncesNothing(t *testing.T) {
+	space := &shiftSpace{envs: []*shiftEnv{{"E", []string{"s1", "s2", "s3", "s4"}}}}
+	w := devsessions.NewSessionWatcher(space, shiftInput())
+	require.Equal(t, startedLines("s1", "s2", "s3", "s4"), onePoll(t, w))
+	space.envs[0].sessions = []string{"s0", "s1", "s2", "s3", "s4"}
+	calls := 0
+	space.hook = func(op string, in any) error {
+		if op == "sessions" {
+			if calls++; calls == 4 { // the reading took 3 pages; this is the check's first
+				return &types.ResourceNotFoundException{Message: aws.String("not found")}
+			}
+		}
+		return nil
+	}
+	assert.Empty(t, onePoll(t, w), "no start for s0")
+	space.hook = nil
+	assert.Equal(t, startedLines("s0"), onePoll(t, w))
+}
