@@ -101,10 +101,11 @@ type SessionEvent struct {
 // than one page is checked by reading its pages again (so 2P when P > 1),
 // and with ResolveCreators one GetUserDetails per distinct creator of a
 // dev environment with sessions; retries not counted. Besides, before it
-// announces ends, one listing of the sessions of each dev environment with
-// sessions to end (⌈S/SessionPageSize⌉ pages; none for one the listing
-// gave with a status not in Statuses), to confirm them: nothing in the
-// steady state, where nothing ends. [SessionWatcher.Stats] counts them.
+// announces ends, to confirm them, one request for the sessions of each
+// dev environment with sessions to end (with pages of 200; beyond 200
+// sessions, two listings of ⌈S/200⌉ pages; none for one the listing gave
+// with a status not in Statuses): nothing in the steady state, where
+// nothing ends. [SessionWatcher.Stats] counts them.
 //
 // Exactly once: the first poll announces every session it sees as started
 // (from a Checkpoint, only those the checkpoint does not hold); each later
@@ -212,8 +213,9 @@ func (w *SessionWatcher) setup() error {
 // Checkpoint, goes on from there without announcing anything twice. An
 // event the caller could not act on is taken back with [SessionWatcher.Undo].
 //
-// Errors: a [*DevEnvironmentError] is yielded where the listing gives it
-// and the poll goes on; any other error of a poll's listing
+// Errors: a [*DevEnvironmentError] is yielded where the listing gives it,
+// or where the confirmation of a dev environment's ends fails (its
+// sessions do not end in that poll), and the poll goes on; any other error of a poll's listing
 // (ListDevEnvironments failed) is yielded once, the poll ends without
 // announcing ends, and the next poll comes after Interval. Invalid input is
 // yielded once, before any request, and ends the loop. A panic in the
@@ -341,10 +343,11 @@ func (p *aPoll) envEnded(env types.DevEnvironmentSummary, asked, full bool) bool
 // were listed to their end: those not seen, but for the dev environments
 // whose sessions could not be listed. Unless its dev environment was
 // listed with a status not in Statuses, a session not seen ends only when
-// a listing of its dev environment's sessions made to confirm it (or a
-// ResourceNotFoundException) says it is gone: a listing that shifted while
-// it was read can pass over a dev environment or a session that was there
-// all along.
+// a listing of its dev environment's sessions made to confirm it says it
+// is gone (see confirm): a listing that shifted while it was read can pass
+// over a dev environment or a session that was there all along. A
+// confirmation that fails is yielded as a [*DevEnvironmentError], and
+// nothing ends for that dev environment.
 func (p *aPoll) ends() bool {
 	w := p.w
 	for _, env := range w.envIDs() {
@@ -353,11 +356,14 @@ func (p *aPoll) ends() bool {
 		}
 		gone := slices.DeleteFunc(w.sessionIDs(env), func(id string) bool { return p.seen[env][id] })
 		if len(gone) > 0 && !p.passed[env] {
-			present, ok := p.confirm(env)
+			present, err := p.confirm(env)
 			if p.ctx.Err() != nil {
 				return false
 			}
-			if !ok {
+			if err != nil {
+				if !p.yield(SessionEvent{}, err) {
+					return false
+				}
 				continue // not seen is not ended
 			}
 			gone = slices.DeleteFunc(gone, func(id string) bool { return present[id] })
@@ -375,41 +381,56 @@ func (p *aPoll) ends() bool {
 }
 
 // confirm lists the sessions of a known dev environment and returns the
-// ids listed (none when it is gone: ResourceNotFoundException); ok is
-// false when it could not be listed.
-func (p *aPoll) confirm(env string) (present map[string]bool, ok bool) {
+// ids listed: with the largest page (200), so that one request reads them
+// at one moment; when they take more than one page, it lists them twice
+// and returns what either listing had (a listing that shifts while read can
+// pass over a session). A dev environment not found on the first request
+// is gone: none. A dev environment without a known project cannot be
+// listed; its sessions are taken as gone (the listing of the space, which
+// completed and settled, did not have them). Any other failure, a
+// ResourceNotFoundException on a later page included, is a
+// *DevEnvironmentError.
+func (p *aPoll) confirm(env string) (map[string]bool, error) {
 	w := p.w
 	w.mu.Lock()
-	project := w.known[env].env.ProjectName
+	known := w.known[env].env
 	w.mu.Unlock()
+	project := known.ProjectName
 	if project == nil {
 		project = w.params.ProjectName
 	}
+	present := map[string]bool{}
 	if project == nil {
-		return nil, false
+		return present, nil
 	}
 	in := &codecatalyst.ListDevEnvironmentSessionsInput{SpaceName: w.params.SpaceName, ProjectName: project, DevEnvironmentId: &env}
-	pg := NewListDevEnvironmentSessionsPaginator(w.client, in, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
-		o.PageSize = w.opts.SessionPageSize
-	})
-	present = map[string]bool{}
-	for pg.HasMorePages() {
-		w.mu.Lock()
-		w.stats.ConfirmRequests++
-		w.mu.Unlock()
-		out, err := pg.NextPage(p.ctx, p.optFns...)
-		var notFound *types.ResourceNotFoundException
-		switch {
-		case errors.As(err, &notFound):
-			return map[string]bool{}, true
-		case err != nil:
-			return nil, false
+	for reading := 0; reading < 2; reading++ {
+		pg := NewListDevEnvironmentSessionsPaginator(w.client, in, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
+			o.PageSize = listDevEnvironmentSessionsSpec.MaxPageSize
+		})
+		pages := 0
+		for pg.HasMorePages() {
+			w.mu.Lock()
+			w.stats.ConfirmRequests++
+			w.mu.Unlock()
+			out, err := pg.NextPage(p.ctx, p.optFns...)
+			var notFound *types.ResourceNotFoundException
+			switch {
+			case errors.As(err, &notFound) && pages == 0 && reading == 0:
+				return map[string]bool{}, nil
+			case err != nil:
+				return nil, &DevEnvironmentError{DevEnvironment: known, Err: err}
+			}
+			pages++
+			for _, s := range out.Items {
+				present[aws.ToString(s.Id)] = true
+			}
 		}
-		for _, s := range out.Items {
-			present[aws.ToString(s.Id)] = true
+		if pages <= 1 {
+			break // one request: read at one moment
 		}
 	}
-	return present, true
+	return present, nil
 }
 
 // WatcherStats is what a [SessionWatcher] has done so far.
@@ -501,6 +522,9 @@ func (w *SessionWatcher) lastSeen(env types.DevEnvironmentSummary) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if k := w.known[aws.ToString(env.Id)]; k != nil {
+		if env.ProjectName == nil {
+			env.ProjectName = k.env.ProjectName // a listing that leaves it out: keep the one known
+		}
 		k.env = env
 		if c := aws.ToString(env.CreatorId); c != k.creator.ID {
 			k.creator = User{ID: c}

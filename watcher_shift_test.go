@@ -31,6 +31,7 @@ type shiftEnv struct {
 type shiftSpace struct {
 	mu   sync.Mutex
 	envs []*shiftEnv
+	hide map[string]bool // dev environments ListDevEnvironments passes over
 	hook func(op string, in any) error
 }
 
@@ -65,6 +66,9 @@ func (s *shiftSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.L
 	}
 	var all []types.DevEnvironmentSummary
 	for _, e := range s.envs {
+		if s.hide[e.id] {
+			continue
+		}
 		all = append(all, types.DevEnvironmentSummary{Id: aws.String(e.id), SpaceName: in.SpaceName, ProjectName: aws.String("shift-project"),
 			Alias: aws.String("alias-" + e.id), CreatorId: aws.String("user"), Status: types.DevEnvironmentStatusRunning})
 	}
@@ -225,4 +229,149 @@ func TestSessionWatcherConfirmsEndsButThoseOfAStoppedDevEnvironment(t *testing.T
 		others[*s.DevEnvironmentId] = true
 	}
 	assert.Equal(t, int64(len(others)), st.ConfirmRequests, "one listing per running dev environment with sessions to end, none for web-main")
+}
+
+func sessionIDsN(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i+1)
+	}
+	return out
+}
+
+// optMarker is an optFn the tests pass to Events, to see that it reaches
+// a request.
+func optMarker(o *codecatalyst.Options) { o.AppID = "marker" }
+
+func hasMarker(optFns []func(*codecatalyst.Options)) bool {
+	var o codecatalyst.Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	return o.AppID == "marker"
+}
+
+// markerSpace records whether each ListDevEnvironmentSessions call carried
+// the marker.
+type markerSpace struct {
+	*shiftSpace
+	mu     sync.Mutex
+	marked []bool
+}
+
+func (m *markerSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
+	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
+	m.mu.Lock()
+	m.marked = append(m.marked, hasMarker(optFns))
+	m.mu.Unlock()
+	return m.shiftSpace.ListDevEnvironmentSessions(ctx, in, optFns...)
+}
+
+// The confirmation of ends for a dev environment the listing passed over
+// (hidden in poll 2) reads its sessions at one moment (one request of up to
+// 200), or, beyond 200, twice, keeping what either reading had: a session
+// ended during the confirmation's page 2 shifts the pages, and no session
+// that was there all along is ended. The caller's optFns reach it.
+func TestSessionWatcherConfirmationReadsAtOneMomentOrTwice(t *testing.T) {
+	for name, tc := range map[string]struct {
+		sessions int
+		end      bool // b1 ends during the confirmation
+		want     []string
+		requests int64
+	}{
+		"up to 200 sessions: one request":     {4, true, endedLines("b1"), 1},
+		"beyond 200: two readings, united":    {201, true, nil, 3}, // 2 pages, then 200 sessions on 1
+		"beyond 200, unchanged: two readings": {201, false, nil, 4},
+	} {
+		t.Run(name, func(t *testing.T) {
+			space := &shiftSpace{envs: []*shiftEnv{{"A", []string{"a1"}}, {"B", sessionIDsN("b", tc.sessions)}}}
+			client := &markerSpace{shiftSpace: space}
+			w := devsessions.NewSessionWatcher(client, shiftInput(), func(o *devsessions.SessionWatcherOptions) { o.SessionPageSize = 200 })
+			require.Len(t, onePoll(t, w), 1+tc.sessions)
+
+			space.hide = map[string]bool{"B": true}
+			calls := 0
+			space.hook = func(op string, in any) error {
+				if op == "sessions" && aws.ToString(in.(*codecatalyst.ListDevEnvironmentSessionsInput).DevEnvironmentId) == "B" {
+					if calls++; tc.end && calls == min(2, tc.sessions/200+1) { // its last page of the first reading, or its one page
+						space.envs[1].sessions = space.envs[1].sessions[1:] // b1 ends
+					}
+				}
+				return nil
+			}
+			client.marked = nil
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			devsessions.SetWatcherSleep(w, func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() })
+			var got []string
+			for ev, err := range w.Events(ctx, optMarker) {
+				got = append(got, eventLine(ev, err))
+			}
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.requests, w.Stats().ConfirmRequests)
+			assert.NotContains(t, client.marked, false, "every session request carries the caller's optFns")
+		})
+	}
+}
+
+// A confirmation that fails is a *DevEnvironmentError, yielded, and ends
+// nothing: an error, or a ResourceNotFoundException after its first page (a
+// dev environment is gone only when its first request says so).
+func TestSessionWatcherConfirmationThatFailsIsYieldedAndEndsNothing(t *testing.T) {
+	for name, tc := range map[string]struct {
+		sessions int
+		failAt   int
+		err      error
+	}{
+		"an error":                        {4, 1, &types.AccessDeniedException{Message: aws.String("denied")}},
+		"not found after its first page":  {201, 2, &types.ResourceNotFoundException{Message: aws.String("not found")}},
+		"not found in its second reading": {201, 3, &types.ResourceNotFoundException{Message: aws.String("not found")}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			space := &shiftSpace{envs: []*shiftEnv{{"B", sessionIDsN("b", tc.sessions)}}}
+			w := devsessions.NewSessionWatcher(space, shiftInput(), func(o *devsessions.SessionWatcherOptions) { o.SessionPageSize = 200 })
+			require.Len(t, onePoll(t, w), tc.sessions)
+			space.hide = map[string]bool{"B": true}
+			calls := 0
+			space.hook = func(op string, in any) error {
+				if op == "sessions" {
+					if calls++; calls == tc.failAt {
+						return tc.err
+					}
+				}
+				return nil
+			}
+			polls, _ := watchPolls(t, w, 1, nil)
+			require.Len(t, polls[0].errs, 1, "%v", polls[0].lines)
+			var envErr *devsessions.DevEnvironmentError
+			require.ErrorAs(t, polls[0].errs[0], &envErr)
+			assert.Equal(t, "B", aws.ToString(envErr.DevEnvironment.Id))
+			assert.ErrorIs(t, polls[0].errs[0], tc.err)
+			assert.Empty(t, polls[0].events, "nothing ends")
+			space.hook = nil
+			space.envs = nil // gone: the next poll's confirmation says so on its first request
+			assert.Len(t, onePoll(t, w), tc.sessions, "then every session ends")
+		})
+	}
+}
+
+// Not found while its pages are read again for the check is not found too:
+// nothing is announced about that dev environment in that poll.
+func TestSessionWatcherDevEnvironmentNotFoundInTheCheckAnnouncesNothing(t *testing.T) {
+	space := &shiftSpace{envs: []*shiftEnv{{"E", []string{"s1", "s2", "s3", "s4"}}}}
+	w := devsessions.NewSessionWatcher(space, shiftInput())
+	require.Equal(t, startedLines("s1", "s2", "s3", "s4"), onePoll(t, w))
+	space.envs[0].sessions = []string{"s0", "s1", "s2", "s3", "s4"}
+	calls := 0
+	space.hook = func(op string, in any) error {
+		if op == "sessions" {
+			if calls++; calls == 4 { // the reading took 3 pages; this is the check's first
+				return &types.ResourceNotFoundException{Message: aws.String("not found")}
+			}
+		}
+		return nil
+	}
+	assert.Empty(t, onePoll(t, w), "no start for s0")
+	space.hook = nil
+	assert.Equal(t, startedLines("s0"), onePoll(t, w))
 }
