@@ -410,6 +410,9 @@ func (p *aPoll) confirm(env string) (map[string]bool, error) {
 		})
 		pages := 0
 		for pg.HasMorePages() {
+			if err := p.ctx.Err(); err != nil {
+				return nil, err // nothing sent: not counted
+			}
 			w.mu.Lock()
 			w.stats.ConfirmRequests++
 			w.mu.Unlock()
