@@ -103,8 +103,9 @@ type SessionEvent struct {
 // dev environment with sessions; retries not counted. Besides, before it
 // announces ends, to confirm them, one request for the sessions of each
 // dev environment with sessions to end (with pages of 200; beyond 200
-// sessions, two listings of ⌈S/200⌉ pages; none for one the listing gave
-// with a status not in Statuses): nothing in the steady state, where
+// sessions, listings of ⌈S/200⌉ pages until two in a row agree, at least
+// two and at most four; none for one the listing gave with a status not
+// in Statuses): nothing in the steady state, where
 // nothing ends. [SessionWatcher.Stats] counts them.
 //
 // Exactly once: the first poll announces every session it sees as started
@@ -380,16 +381,24 @@ func (p *aPoll) ends() bool {
 	return true
 }
 
+// errUnsettledConfirmation is a confirmation whose readings never agreed.
+var errUnsettledConfirmation = errors.New("its sessions changed at every reading")
+
+// maxConfirmReadings bounds the readings of a confirmation of more than
+// one page.
+const maxConfirmReadings = 4
+
 // confirm lists the sessions of a known dev environment and returns the
 // ids listed: with the largest page (200), so that one request reads them
-// at one moment; when they take more than one page, it lists them twice
-// and returns what either listing had (a listing that shifts while read can
-// pass over a session). A dev environment not found on the first request
+// at one moment; when they take more than one page (a listing that shifts
+// while read can pass over a session), it lists them again until two
+// readings in a row list the same sessions, up to 4 readings, and returns
+// what any reading had. A dev environment not found on the first request
 // is gone: none. A dev environment without a known project cannot be
 // listed; its sessions are taken as gone (the listing of the space, which
 // completed and settled, did not have them). Any other failure, a
-// ResourceNotFoundException on a later page included, is a
-// *DevEnvironmentError.
+// ResourceNotFoundException on a later page or readings that never agree
+// included, is a *DevEnvironmentError.
 func (p *aPoll) confirm(env string) (map[string]bool, error) {
 	w := p.w
 	w.mu.Lock()
@@ -404,12 +413,17 @@ func (p *aPoll) confirm(env string) (map[string]bool, error) {
 		return present, nil
 	}
 	in := &codecatalyst.ListDevEnvironmentSessionsInput{SpaceName: w.params.SpaceName, ProjectName: project, DevEnvironmentId: &env}
-	for reading := 0; reading < 2; reading++ {
+	var last []string
+	for reading := range maxConfirmReadings {
 		pg := NewListDevEnvironmentSessionsPaginator(w.client, in, func(o *ListDevEnvironmentSessionsPaginatorOptions) {
 			o.PageSize = listDevEnvironmentSessionsSpec.MaxPageSize
 		})
+		var ids []string
 		pages := 0
 		for pg.HasMorePages() {
+			if err := p.ctx.Err(); err != nil {
+				return nil, err // nothing sent: not counted
+			}
 			w.mu.Lock()
 			w.stats.ConfirmRequests++
 			w.mu.Unlock()
@@ -423,14 +437,20 @@ func (p *aPoll) confirm(env string) (map[string]bool, error) {
 			}
 			pages++
 			for _, s := range out.Items {
+				ids = append(ids, aws.ToString(s.Id))
 				present[aws.ToString(s.Id)] = true
 			}
 		}
 		if pages <= 1 {
-			break // one request: read at one moment
+			return present, nil // one request: read at one moment
 		}
+		slices.Sort(ids)
+		if reading > 0 && slices.Equal(ids, last) {
+			return present, nil
+		}
+		last = ids
 	}
-	return present, nil
+	return nil, &DevEnvironmentError{DevEnvironment: known, Err: errUnsettledConfirmation}
 }
 
 // WatcherStats is what a [SessionWatcher] has done so far.

@@ -40,6 +40,16 @@ type wsSpace struct {
 	sessions int
 }
 
+// newWatchSpace is a space of n dev environments, two in three running.
+func newWatchSpace(rng *rand.Rand, n int) *wsSpace {
+	sp := &wsSpace{rng: rng}
+	for range n {
+		sp.envs = append(sp.envs, sp.newEnv([]types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning,
+			types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}[rng.IntN(3)]))
+	}
+	return sp
+}
+
 func (sp *wsSpace) newEnv(status types.DevEnvironmentStatus) wsEnv {
 	sp.envs0++
 	project := fmt.Sprintf("project-%d", sp.rng.IntN(3))
@@ -504,11 +514,7 @@ func TestSessionWatcherEventsAreTheDifferencesBetweenPolls(t *testing.T) {
 	}
 	for seed := range uint64(cases) {
 		rng := rand.New(rand.NewPCG(seed, 14))
-		sp := &wsSpace{rng: rng}
-		for range rng.IntN(7) {
-			sp.envs = append(sp.envs, sp.newEnv([]types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning,
-				types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}[rng.IntN(3)]))
-		}
+		sp := newWatchSpace(rng, rng.IntN(7))
 		o := wsOptions{envPage: []int32{0, 1, 2, 3, 5}[rng.IntN(5)], sessionPage: []int32{0, 1, 2, 3}[rng.IntN(4)]}
 		if rng.IntN(3) == 0 {
 			o.statuses = []types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}
@@ -744,11 +750,7 @@ func TestSessionWatcherEventsAreTrueWhileTheSpaceChangesDuringPolls(t *testing.T
 	}
 	for seed := range uint64(cases) {
 		rng := rand.New(rand.NewPCG(seed, 1414))
-		sp := &wsSpace{rng: rng}
-		for range 1 + rng.IntN(7) {
-			sp.envs = append(sp.envs, sp.newEnv([]types.DevEnvironmentStatus{types.DevEnvironmentStatusRunning,
-				types.DevEnvironmentStatusRunning, types.DevEnvironmentStatusStopped}[rng.IntN(3)]))
-		}
+		sp := newWatchSpace(rng, 1+rng.IntN(7))
 		o := wsOptions{envPage: []int32{0, 1, 2, 3}[rng.IntN(4)], sessionPage: []int32{0, 1, 2}[rng.IntN(3)], concurrency: 1 + rng.IntN(4)}
 		space := &churningSpace{sp: sp, o: o}
 		space.rebuild()

@@ -269,7 +269,8 @@ func (m *markerSpace) ListDevEnvironmentSessions(ctx context.Context, in *codeca
 
 // The confirmation of ends for a dev environment the listing passed over
 // (hidden in poll 2) reads its sessions at one moment (one request of up to
-// 200), or, beyond 200, twice, keeping what either reading had: a session
+// 200), or, beyond 200, again until two readings agree, keeping what any
+// reading had: a session
 // ended during the confirmation's page 2 shifts the pages, and no session
 // that was there all along is ended. The caller's optFns reach it.
 func TestSessionWatcherConfirmationReadsAtOneMomentOrTwice(t *testing.T) {
@@ -346,6 +347,7 @@ func TestSessionWatcherConfirmationThatFailsIsYieldedAndEndsNothing(t *testing.T
 			var envErr *devsessions.DevEnvironmentError
 			require.ErrorAs(t, polls[0].errs[0], &envErr)
 			assert.Equal(t, "B", aws.ToString(envErr.DevEnvironment.Id))
+			assert.Equal(t, "alias-B", aws.ToString(envErr.DevEnvironment.Alias), "the dev environment as last seen")
 			assert.ErrorIs(t, polls[0].errs[0], tc.err)
 			assert.Empty(t, polls[0].events, "nothing ends")
 			space.hook = nil
@@ -374,4 +376,136 @@ func TestSessionWatcherDevEnvironmentNotFoundInTheCheckAnnouncesNothing(t *testi
 	assert.Empty(t, onePoll(t, w), "no start for s0")
 	space.hook = nil
 	assert.Equal(t, startedLines("s0"), onePoll(t, w))
+}
+
+// A session there throughout a confirmation of several pages is never
+// ended, though sessions ahead of it start and end so that it crosses a
+// page boundary backwards in each of the first two readings (readings go
+// on until two in a row agree).
+func TestSessionWatcherConfirmationOfMoreThanAPageMissesNoSessionThereThroughout(t *testing.T) {
+	ids := append(sessionIDsN("n", 200), "T")
+	ids = append(ids, sessionIDsN("o", 50)...)
+	space := &shiftSpace{envs: []*shiftEnv{{"A", []string{"a1"}}, {"B", ids}}}
+	w := devsessions.NewSessionWatcher(space, shiftInput(), func(o *devsessions.SessionWatcherOptions) { o.SessionPageSize = 200 })
+	require.Len(t, onePoll(t, w), 1+251)
+
+	space.hide = map[string]bool{"B": true} // the listing passes over B
+	calls := 0
+	space.hook = func(op string, in any) error {
+		sin, ok := in.(*codecatalyst.ListDevEnvironmentSessionsInput)
+		if op != "sessions" || !ok || aws.ToString(sin.DevEnvironmentId) != "B" {
+			return nil
+		}
+		calls++
+		b := space.envs[1]
+		switch calls {
+		case 2: // reading 1 page 2: n1 ends (T moves from 200 to 199)
+			b.sessions = b.sessions[1:]
+		case 3: // reading 2 page 1: a new session starts in front (T back to 200)
+			b.sessions = append([]string{"new1"}, b.sessions...)
+		case 4: // reading 2 page 2: n2 ends (T to 199)
+			b.sessions = append([]string{"new1"}, b.sessions[2:]...)
+		}
+		return nil
+	}
+	lines := onePoll(t, w)
+	assert.NotContains(t, lines, "ended T", "T was present throughout the poll")
+}
+
+// The same with ends only: one ahead of it during the first reading, 200
+// during the second.
+func TestSessionWatcherConfirmationOfSeveralPagesMissesNoSessionWhenManyEnd(t *testing.T) {
+	ids := append(sessionIDsN("n", 400), "T")
+	ids = append(ids, sessionIDsN("o", 10)...)
+	space := &shiftSpace{envs: []*shiftEnv{{"B", ids}}}
+	w := devsessions.NewSessionWatcher(space, shiftInput(), func(o *devsessions.SessionWatcherOptions) { o.SessionPageSize = 200 })
+	require.Len(t, onePoll(t, w), 411)
+	space.hide = map[string]bool{"B": true}
+	calls := 0
+	space.hook = func(op string, in any) error {
+		if op != "sessions" {
+			return nil
+		}
+		calls++
+		b := space.envs[0]
+		switch calls {
+		case 3: // reading 1 page 3: n1 ends, T 400 -> 399
+			b.sessions = b.sessions[1:]
+		case 5: // reading 2 page 2: n2..n201 end, T 399 -> 199
+			b.sessions = b.sessions[200:]
+		}
+		return nil
+	}
+	lines := onePoll(t, w)
+	assert.NotContains(t, lines, "ended T", "T was present throughout the poll")
+}
+
+// noProjectSpace leaves projectName out of ListDevEnvironments' items while strip is set.
+type noProjectSpace struct {
+	*shiftSpace
+	strip bool
+}
+
+func (s *noProjectSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
+	o ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
+	out, err := s.shiftSpace.ListDevEnvironments(ctx, in, o...)
+	if err == nil && s.strip {
+		for i := range out.Items {
+			out.Items[i].ProjectName = nil
+		}
+	}
+	return out, err
+}
+
+// Space-wide: a poll whose listing leaves B's projectName out (a
+// DevEnvironmentError) must not make the watcher forget B's project: a later
+// poll that passes over B confirms with the kept project.
+func TestSessionWatcherKeepsTheProjectOfAListingThatLeavesItOut(t *testing.T) {
+	space := &shiftSpace{envs: []*shiftEnv{{"B", []string{"b1"}}}}
+	c := &noProjectSpace{shiftSpace: space}
+	w := devsessions.NewSessionWatcher(c, shiftInput())
+	require.Equal(t, startedLines("b1"), onePoll(t, w))
+	c.strip = true
+	lines := onePoll(t, w)
+	require.Len(t, lines, 1, "%v", lines) // the DevEnvironmentError
+	c.strip = false
+	space.hide = map[string]bool{"B": true}
+	assert.Empty(t, onePoll(t, w), "b1 is there")
+}
+
+// Project-scoped, a listing that leaves projectName out: the confirmation
+// uses params.ProjectName.
+func TestSessionWatcherOfAProjectConfirmsInIt(t *testing.T) {
+	space := &shiftSpace{envs: []*shiftEnv{{"B", []string{"b1"}}}}
+	c := &noProjectSpace{shiftSpace: space, strip: true}
+	in := shiftInput()
+	in.ProjectName = aws.String("shift-project")
+	w := devsessions.NewSessionWatcher(c, in)
+	require.Equal(t, startedLines("b1"), onePoll(t, w))
+	space.hide = map[string]bool{"B": true}
+	assert.Empty(t, onePoll(t, w), "b1 is there")
+	assert.Equal(t, int64(1), w.Stats().ConfirmRequests)
+}
+
+// ctx done during the confirmation's first page (201 sessions): nothing is
+// yielded after it, the loop returns.
+func TestSessionWatcherCancelledDuringAConfirmationYieldsNothing(t *testing.T) {
+	space := &shiftSpace{envs: []*shiftEnv{{"B", sessionIDsN("b", 201)}}}
+	w := devsessions.NewSessionWatcher(space, shiftInput(), func(o *devsessions.SessionWatcherOptions) { o.SessionPageSize = 200 })
+	require.Len(t, onePoll(t, w), 201)
+	space.hide = map[string]bool{"B": true}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	space.hook = func(op string, in any) error {
+		if op == "sessions" {
+			cancel()
+		}
+		return nil
+	}
+	devsessions.SetWatcherSleep(w, func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() })
+	var got []string
+	for ev, err := range w.Events(ctx) {
+		got = append(got, eventLine(ev, err))
+	}
+	assert.Empty(t, got)
 }

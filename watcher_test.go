@@ -22,36 +22,39 @@ import (
 )
 
 // swapSpace is a client whose space a test replaces between polls: every
-// call goes to the current fake.
+// call goes to the current client (a fake, or a wrapper of one).
 type swapSpace struct {
 	mu sync.Mutex
-	c  *devsessionstest.Client
+	c  devsessions.SpaceSessionsAPIClient
 }
 
 func newSwapSpace(envs []types.DevEnvironmentSummary, sessions []types.DevEnvironmentSessionSummary) *swapSpace {
 	return &swapSpace{c: devsessionstest.NewSpaceClient(envs, sessions)}
 }
 
-func (l *swapSpace) set(c *devsessionstest.Client) {
+func (l *swapSpace) set(c devsessions.SpaceSessionsAPIClient) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.c = c
 }
 
-func (l *swapSpace) fake() *devsessionstest.Client {
+func (l *swapSpace) current() devsessions.SpaceSessionsAPIClient {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.c
 }
 
+// fake is the current client, a fake.
+func (l *swapSpace) fake() *devsessionstest.Client { return l.current().(*devsessionstest.Client) }
+
 func (l *swapSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
-	return l.fake().ListDevEnvironments(ctx, in, optFns...)
+	return l.current().ListDevEnvironments(ctx, in, optFns...)
 }
 
 func (l *swapSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
 	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
-	return l.fake().ListDevEnvironmentSessions(ctx, in, optFns...)
+	return l.current().ListDevEnvironmentSessions(ctx, in, optFns...)
 }
 
 // watchedSpace is the whole demo space.
@@ -746,33 +749,6 @@ func demoIDsOf(sessions []types.DevEnvironmentSessionSummary) []string {
 	return out
 }
 
-// settableSpace is a client a test replaces between polls.
-type settableSpace struct {
-	mu sync.Mutex
-	c  devsessions.SpaceSessionsAPIClient
-}
-
-func (l *settableSpace) set(c devsessions.SpaceSessionsAPIClient) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.c = c
-}
-func (l *settableSpace) get() devsessions.SpaceSessionsAPIClient {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.c
-}
-
-func (l *settableSpace) ListDevEnvironments(ctx context.Context, in *codecatalyst.ListDevEnvironmentsInput,
-	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentsOutput, error) {
-	return l.get().ListDevEnvironments(ctx, in, optFns...)
-}
-
-func (l *settableSpace) ListDevEnvironmentSessions(ctx context.Context, in *codecatalyst.ListDevEnvironmentSessionsInput,
-	optFns ...func(*codecatalyst.Options)) (*codecatalyst.ListDevEnvironmentSessionsOutput, error) {
-	return l.get().ListDevEnvironmentSessions(ctx, in, optFns...)
-}
-
 // A listing that never settles yields no error; the watcher announces
 // nothing it could not be sure of. Sessions that change at every reading:
 // nothing about their dev environments (no churned session starts, no
@@ -793,7 +769,7 @@ func TestSessionWatcherAnnouncesNothingUnsettled(t *testing.T) {
 			added := sp.sessions[5]
 			added.Id = aws.String("s-1-3")
 			later := append(slices.Clone(sp.sessions[1:]), added) // s-0-0 gone, s-1-3 new; each listing of several pages
-			space := &settableSpace{c: devsessionstest.NewSpaceClient(sp.envs, sp.sessions)}
+			space := newSwapSpace(sp.envs, sp.sessions)
 			w := devsessions.NewSessionWatcher(space, spaceInput(), func(o *devsessions.SessionWatcherOptions) {
 				o.DevEnvironmentPageSize, o.SessionPageSize = 1, 1
 			})
@@ -874,7 +850,7 @@ func TestSessionWatcherOlderThanAnnouncesASessionWhenItIsOldEnough(t *testing.T)
 	sp := newSpace(1, func(int) int { return 3 }) // started at epoch, +1m, +2m
 	sp.sessions[2].StartedTime = nil
 	epoch := *sp.sessions[0].StartedTime
-	space := &settableSpace{c: devsessionstest.NewSpaceClient(sp.envs, sp.sessions)}
+	space := newSwapSpace(sp.envs, sp.sessions)
 	w := devsessions.NewSessionWatcher(space, spaceInput(), func(o *devsessions.SessionWatcherOptions) { o.OlderThan = time.Hour })
 	clock := []time.Time{epoch.Add(time.Hour), epoch.Add(time.Hour + time.Second), epoch.Add(2 * time.Hour), epoch.Add(3 * time.Hour)}
 	polls := 0
